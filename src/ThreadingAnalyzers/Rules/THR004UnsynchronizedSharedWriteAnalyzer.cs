@@ -1,0 +1,320 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Infrastructure;
+
+namespace ThreadingAnalyzers.Rules;
+
+/// <summary>
+/// THR004: a write (<c>=</c>, <c>++</c>, <c>--</c>, compound assignment, <c>ref</c>/<c>out</c> argument) to shared
+/// storage inside a concurrent region, without a lock or Interlocked, when the region runs on several threads at once,
+/// another region that can run beside it writes the same storage, the creating code writes it while the region runs,
+/// or the storage is written under a lock elsewhere in its type.
+/// </summary>
+/// <remarks>
+/// Triggered on the syntax of writes; a syntax-only check against the compilation's concurrency model
+/// (<see cref="ConcurrencyModel.MayBeInRegion"/>) keeps methods that no region reaches from being bound.
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Diagnostic property: "Field", "StaticField", "Local" or "Other" — what the written storage is.</summary>
+    public const string StorageProperty = "Storage";
+
+    /// <summary>Diagnostic property: the name of the lock object the storage is written under elsewhere, when there is one.</summary>
+    public const string LockedWithProperty = "LockedWith";
+
+    private static readonly SyntaxKind[] WriteKinds =
+    {
+        SyntaxKind.SimpleAssignmentExpression, SyntaxKind.AddAssignmentExpression, SyntaxKind.SubtractAssignmentExpression,
+        SyntaxKind.MultiplyAssignmentExpression, SyntaxKind.DivideAssignmentExpression, SyntaxKind.ModuloAssignmentExpression,
+        SyntaxKind.AndAssignmentExpression, SyntaxKind.OrAssignmentExpression, SyntaxKind.ExclusiveOrAssignmentExpression,
+        SyntaxKind.LeftShiftAssignmentExpression, SyntaxKind.RightShiftAssignmentExpression, SyntaxKind.UnsignedRightShiftAssignmentExpression,
+        SyntaxKind.CoalesceAssignmentExpression, SyntaxKind.PreIncrementExpression, SyntaxKind.PostIncrementExpression,
+        SyntaxKind.PreDecrementExpression, SyntaxKind.PostDecrementExpression, SyntaxKind.Argument,
+    };
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.THR004UnsynchronizedSharedWrite);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(static start =>
+        {
+            var types = WellKnownTypes.Get(start.Compilation);
+            if (types.Thread is null && types.Task is null)
+            {
+                return;
+            }
+
+            var model = ConcurrencyModel.Get(start.Compilation, types);
+            start.RegisterSyntaxNodeAction(context => Analyze(context, model), WriteKinds);
+        });
+    }
+
+    private static void Analyze(SyntaxNodeAnalysisContext context, ConcurrencyModel model)
+    {
+        var node = context.Node;
+        if (node is ArgumentSyntax argumentSyntax && !argumentSyntax.RefKindKeyword.IsKind(SyntaxKind.RefKeyword) && !argumentSyntax.RefKindKeyword.IsKind(SyntaxKind.OutKeyword))
+        {
+            return;
+        }
+
+        if (node is AssignmentExpressionSyntax { Left: TupleExpressionSyntax or DeclarationExpressionSyntax })
+        {
+            return;
+        }
+
+        var cancellationToken = context.CancellationToken;
+        if (!model.MayBeInRegion(node, cancellationToken))
+        {
+            return;
+        }
+
+        var operation = context.SemanticModel.GetOperation(node, cancellationToken);
+        var (target, verb) = operation switch
+        {
+            ISimpleAssignmentOperation assignment => (assignment.Target, "assigned"),
+            ICompoundAssignmentOperation compound => (compound.Target, compound.OperatorKind switch
+            {
+                BinaryOperatorKind.Add => "added to",
+                BinaryOperatorKind.Subtract => "subtracted from",
+                _ => "updated",
+            }),
+            ICoalesceAssignmentOperation coalesce => (coalesce.Target, "assigned"),
+            IIncrementOrDecrementOperation increment => (increment.Target, increment.Kind == OperationKind.Increment ? "incremented" : "decremented"),
+            IArgumentOperation { Parameter.RefKind: RefKind.Out } argument => (argument.Value, "written through an out argument"),
+            IArgumentOperation { Parameter.RefKind: RefKind.Ref } argument when WritesRefParameter(argument, cancellationToken) => (argument.Value, "written through a ref argument"),
+            _ => (null, null),
+        };
+        if (target is null || verb is null || IsLazyInitialization(operation!))
+        {
+            return;
+        }
+
+        var types = model.Types;
+        if (LockFacts.IsProtected(target, types))
+        {
+            return;
+        }
+
+        // A plain store to a volatile field is atomic and visible; read-modify-write on it is not.
+        if (operation is ISimpleAssignmentOperation && target.WalkDownConversions() is IFieldReferenceOperation { Field.IsVolatile: true })
+        {
+            return;
+        }
+
+        var entries = model.GetEntries(operation!, cancellationToken);
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var entry in entries)
+        {
+            if (entry.ProtectedOnPath)
+            {
+                continue;
+            }
+
+            var storage = SharedStorage.Classify(target, entry, types);
+            if (storage is null || storage.Sharing == Sharing.NotShared)
+            {
+                continue;
+            }
+
+            // Every iteration storing the same constant flag (found = true) is a benign race: only other writers count.
+            var storesConstantFlag = operation is ISimpleAssignmentOperation { Value.ConstantValue.HasValue: true } flag && flag.Target.Type?.SpecialType == SpecialType.System_Boolean;
+            var (why, lockedWith) = FindReason(model, entry, storage, storesConstantFlag, cancellationToken);
+            if (why is null)
+            {
+                continue;
+            }
+
+            var properties = ImmutableDictionary<string, string?>.Empty.Add(StorageProperty, StorageKind(storage.Symbol));
+            if (lockedWith is not null)
+            {
+                properties = properties.Add(LockedWithProperty, lockedWith);
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR004UnsynchronizedSharedWrite, node.GetLocation(), properties, storage.Symbol.Name, verb, why));
+            return;
+        }
+    }
+
+    /// <summary>Why the write races: the region's own concurrency, another writer that can run beside it, or inconsistent locking.</summary>
+    private static (string? Why, string? LockedWith) FindReason(ConcurrencyModel model, RegionEntry entry, StorageInfo storage, bool storesConstantFlag, System.Threading.CancellationToken cancellationToken)
+    {
+        var region = entry.Region;
+        string? why = null;
+        if (region.IsSelfConcurrent && storage.Sharing == Sharing.AmongInstances && !storesConstantFlag)
+        {
+            why = "by " + region.SelfConcurrencyReason + " without synchronization";
+        }
+
+        if (why is null && storage.IdentityKnown)
+        {
+            var index = SharedStorage.GetIndex(model, cancellationToken);
+            foreach (var access in index.InRegions(storage.Key))
+            {
+                if (access.IsWrite && access.Entry is { } other && other.Region != region && access.IdentityKnown && model.MayOverlap(other.Region, region, cancellationToken))
+                {
+                    why = "by " + region.Describe() + " without synchronization while " + other.Region.Describe() + " also writes it";
+                    break;
+                }
+            }
+
+            if (why is null)
+            {
+                foreach (var access in index.InCreators(storage.Key))
+                {
+                    if (access.IsWrite && access.LiveRegion == region && access.IdentityKnown)
+                    {
+                        why = "by " + region.Describe() + " without synchronization while " + CreatorName(region) + " also writes it";
+                        break;
+                    }
+                }
+            }
+        }
+
+        // The whole-type fact is computed only for a write already found racy, or as the last evidence.
+        var lockedWith = LockedWith(model, storage, cancellationToken);
+        if (why is null && lockedWith is not null)
+        {
+            why = "by " + region.Describe() + " without synchronization, but is written under " + lockedWith.Describe() + " elsewhere";
+        }
+
+        return (why, why is null ? null : lockedWith?.LockSymbol?.Name);
+    }
+
+    private static HeldLock? LockedWith(ConcurrencyModel model, StorageInfo storage, System.Threading.CancellationToken cancellationToken)
+    {
+        if (storage.Symbol is not (IFieldSymbol or IPropertySymbol) || storage.Symbol.ContainingType is not { } type)
+        {
+            return null;
+        }
+
+        return SharedStorage.GetLockedWrites(model, type, cancellationToken).TryGetValue(storage.Symbol.OriginalDefinition, out var held) ? held : null;
+    }
+
+    private static string CreatorName(ConcurrentRegion region)
+    {
+        var function = region.Start.GetEnclosingFunction();
+        if (function is ILocalFunctionOperation local)
+        {
+            return "'" + local.Symbol.Name + "'";
+        }
+
+        if (function is null)
+        {
+            foreach (var ancestor in region.StartSyntax.AncestorsAndSelf())
+            {
+                switch (ancestor)
+                {
+                    case MethodDeclarationSyntax method:
+                        return "'" + method.Identifier.ValueText + "'";
+                    case ConstructorDeclarationSyntax constructor:
+                        return "the '" + constructor.Identifier.ValueText + "' constructor";
+                }
+            }
+        }
+
+        return "the code that started it";
+    }
+
+    /// <summary>
+    /// A <c>ref</c> argument counts as a write only when the callee is in source and assigns the parameter itself
+    /// (an unknown callee, one that only reads through the reference or passes it on, does nothing).
+    /// </summary>
+    private static bool WritesRefParameter(IArgumentOperation argument, System.Threading.CancellationToken cancellationToken)
+    {
+        if (argument.Parameter is not { } parameter || parameter.ContainingSymbol is not IMethodSymbol method
+            || method.DeclaringSyntaxReferences.Length != 1)
+        {
+            return false;
+        }
+
+        foreach (var node in method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken).DescendantNodes())
+        {
+            var written = node switch
+            {
+                AssignmentExpressionSyntax assignment => assignment.Left,
+                PostfixUnaryExpressionSyntax postfix when postfix.IsKind(SyntaxKind.PostIncrementExpression) || postfix.IsKind(SyntaxKind.PostDecrementExpression) => postfix.Operand,
+                PrefixUnaryExpressionSyntax prefix when prefix.IsKind(SyntaxKind.PreIncrementExpression) || prefix.IsKind(SyntaxKind.PreDecrementExpression) => prefix.Operand,
+                _ => null,
+            };
+            if (written is IdentifierNameSyntax identifier && identifier.Identifier.ValueText == parameter.Name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// <c>x ??= Create()</c> and <c>if (x == null) x = Create();</c> on a reference: a benign race where every thread
+    /// stores an equivalent value, and the .NET memory model publishes the object fully built.
+    /// </summary>
+    private static bool IsLazyInitialization(IOperation write)
+    {
+        if (write is ICoalesceAssignmentOperation)
+        {
+            return true;
+        }
+
+        if (write is not ISimpleAssignmentOperation { Target: var target } assignment || target.Type is not { IsReferenceType: true }
+            || target.GetStorageSymbol() is not { } symbol)
+        {
+            return false;
+        }
+
+        for (var current = assignment.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case IConditionalOperation conditional when IsNullTestOf(conditional.Condition, symbol):
+                    return true;
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsNullTestOf(IOperation condition, ISymbol symbol)
+    {
+        switch (condition.WalkDownConversions())
+        {
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } binary:
+                return IsNull(binary.RightOperand) && SymbolEqualityComparer.Default.Equals(binary.LeftOperand.GetStorageSymbol(), symbol)
+                    || IsNull(binary.LeftOperand) && SymbolEqualityComparer.Default.Equals(binary.RightOperand.GetStorageSymbol(), symbol);
+            case IIsPatternOperation { Pattern: IConstantPatternOperation constant } pattern:
+                return IsNull(constant.Value) && SymbolEqualityComparer.Default.Equals(pattern.Value.GetStorageSymbol(), symbol);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr or BinaryOperatorKind.ConditionalAnd } logical:
+                return IsNullTestOf(logical.LeftOperand, symbol) || IsNullTestOf(logical.RightOperand, symbol);
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsNull(IOperation operation) => operation.WalkDownConversions().ConstantValue is { HasValue: true, Value: null };
+
+    private static string StorageKind(ISymbol symbol) => symbol switch
+    {
+        IFieldSymbol { IsStatic: true } => "StaticField",
+        IFieldSymbol => "Field",
+        ILocalSymbol => "Local",
+        IParameterSymbol => "Parameter",
+        IPropertySymbol { IsStatic: true } => "StaticProperty",
+        IPropertySymbol => "Property",
+        _ => "Other",
+    };
+}

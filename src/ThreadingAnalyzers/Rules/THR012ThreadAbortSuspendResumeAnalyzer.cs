@@ -1,0 +1,105 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Infrastructure;
+
+namespace ThreadingAnalyzers.Rules;
+
+/// <summary>
+/// THR012: every call of <c>Thread.Abort</c>, <c>Thread.ResetAbort</c>, <c>Thread.Suspend</c> or <c>Thread.Resume</c>.
+/// All four throw <c>PlatformNotSupportedException</c> on .NET Core and .NET 5+ (checked on .NET 10); on .NET Framework
+/// Abort stops a thread at an arbitrary point and Suspend stops it wherever it is, including inside a lock.
+/// </summary>
+/// <remarks>
+/// Triggered on the syntax of <c>x.Abort()</c>-shaped invocations, so methods that call none of the four names
+/// are never bound. No code fix: a cooperative stop needs the thread's loop to check a token or a flag.
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class THR012ThreadAbortSuspendResumeAnalyzer : DiagnosticAnalyzer
+{
+    private const int MaxReceiverLength = 40;
+
+    private const string Unsupported = "throws PlatformNotSupportedException on .NET Core and .NET 5+, and on .NET Framework ";
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.THR012ThreadAbortSuspendResume);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(static start =>
+        {
+            var types = WellKnownTypes.Get(start.Compilation);
+            if (types.Thread is null)
+            {
+                return;
+            }
+
+            start.RegisterSyntaxNodeAction(context => AnalyzeInvocation(context, types), SyntaxKind.InvocationExpression);
+        });
+    }
+
+    private static void AnalyzeInvocation(SyntaxNodeAnalysisContext context, WellKnownTypes types)
+    {
+        var invocation = (InvocationExpressionSyntax)context.Node;
+        var name = invocation.Expression switch
+        {
+            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            _ => null,
+        };
+        var reason = Reason(name);
+        if (reason is null)
+        {
+            return;
+        }
+
+        if (context.SemanticModel.GetOperation(invocation, context.CancellationToken) is not IInvocationOperation operation
+            || operation.TargetMethod.Name != name
+            || !WellKnownTypes.Is(operation.TargetMethod.ContainingType, types.Thread))
+        {
+            return;
+        }
+
+        // In 'worker?.Abort()' the invocation is only '.Abort()': report the whole conditional access.
+        SyntaxNode reported = invocation.Parent is ConditionalAccessExpressionSyntax conditional && conditional.WhenNotNull == invocation
+            ? conditional
+            : invocation;
+        context.ReportDiagnostic(Diagnostic.Create(
+            Descriptors.THR012ThreadAbortSuspendResume,
+            reported.GetLocation(),
+            Describe(reported, name!),
+            reason));
+    }
+
+    private static string? Reason(string? name) => name switch
+    {
+        "Abort" => Unsupported + "stops the thread at an arbitrary point, possibly inside a lock or a finally block",
+        "ResetAbort" => Unsupported + "only exists to cancel an Abort",
+        "Suspend" => Unsupported + "can stop the thread while it holds a lock, freezing every thread that needs that lock",
+        "Resume" => Unsupported + "pairs with Suspend, which can stop a thread while it holds a lock",
+        _ => null,
+    };
+
+    /// <summary>The call as written (<c>worker.Abort()</c>), or <c>Thread.Abort()</c> when the receiver is long or implicit.</summary>
+    private static string Describe(SyntaxNode reported, string name)
+    {
+        var (receiver, separator) = reported switch
+        {
+            InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } => (access.Expression.ToString(), "."),
+            ConditionalAccessExpressionSyntax conditional => (conditional.Expression.ToString(), "?."),
+            _ => (null, null),
+        };
+        if (receiver is not null && receiver.Length <= MaxReceiverLength && receiver.IndexOf('\n') < 0)
+        {
+            return receiver + separator + name + "()";
+        }
+
+        return "Thread." + name + "()";
+    }
+}

@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Immutable;
+using System.IO;
+using System.Reflection;
+using System.Runtime.Loader;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace ThreadingAnalyzers.Benchmarks.Measurement;
+
+/// <summary>
+/// Every analyzer the package ships, found by reflection over the analyzer assembly: a rule that lands is priced
+/// with no change to the benchmark. <see cref="UseAssembly"/> prices another build of the analyzers instead
+/// (e.g. a branch built elsewhere), loaded in its own load context next to the referenced one.
+/// </summary>
+internal static class AnalyzerCatalog
+{
+    private static Assembly _assembly = typeof(Descriptors).Assembly;
+    private static ImmutableArray<DiagnosticAnalyzer>? _all;
+
+    public static ImmutableArray<DiagnosticAnalyzer> All => _all ??= Discover(_assembly);
+
+    /// <summary>Where the analyzers come from: the referenced project, or the assembly given on the command line.</summary>
+    public static string Source => _assembly.Location;
+
+    public static void UseAssembly(string path)
+    {
+        var context = new AnalyzerLoadContext();
+        _assembly = context.LoadFromAssemblyPath(Path.GetFullPath(path));
+        _all = null;
+    }
+
+    /// <summary>A short display name: the rule IDs the analyzer reports, then its class name.</summary>
+    public static string DisplayName(DiagnosticAnalyzer analyzer)
+    {
+        var ids = string.Empty;
+        foreach (var descriptor in analyzer.SupportedDiagnostics)
+        {
+            ids = ids.Length == 0 ? descriptor.Id : ids + "/" + descriptor.Id;
+        }
+
+        var name = analyzer.GetType().Name;
+        if (name.EndsWith("Analyzer", StringComparison.Ordinal))
+        {
+            name = name.Substring(0, name.Length - "Analyzer".Length);
+        }
+
+        if (ids.Length > 0 && name.StartsWith(ids, StringComparison.Ordinal))
+        {
+            name = name.Substring(ids.Length);
+        }
+
+        return ids.Length == 0 ? name : ids + " " + name;
+    }
+
+    private static ImmutableArray<DiagnosticAnalyzer> Discover(Assembly assembly)
+    {
+        var types = assembly.GetTypes();
+        Array.Sort(types, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        var builder = ImmutableArray.CreateBuilder<DiagnosticAnalyzer>();
+        foreach (var type in types)
+        {
+            if (type.IsAbstract || !typeof(DiagnosticAnalyzer).IsAssignableFrom(type)
+                || type.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is null
+                || type.GetConstructor(Type.EmptyTypes) is null)
+            {
+                continue;
+            }
+
+            builder.Add((DiagnosticAnalyzer)Activator.CreateInstance(type)!);
+        }
+
+        return builder.ToImmutable();
+    }
+
+    /// <summary>Holds the analyzer assembly itself; Roslyn and the framework resolve from the host (Load returns null).</summary>
+    private sealed class AnalyzerLoadContext : AssemblyLoadContext
+    {
+        public AnalyzerLoadContext()
+            : base("analyzers under test", isCollectible: false)
+        {
+        }
+
+        protected override Assembly? Load(AssemblyName assemblyName) => null;
+    }
+}

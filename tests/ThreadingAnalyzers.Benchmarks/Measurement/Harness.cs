@@ -1,0 +1,243 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using ThreadingAnalyzers.Benchmarks.Corpus;
+
+namespace ThreadingAnalyzers.Benchmarks.Measurement;
+
+/// <summary>What one input cost at one size: medians over the runs.</summary>
+internal sealed class InputResult
+{
+    public InputResult(SourceCorpus corpus, string input, int scale)
+    {
+        Corpus = corpus;
+        Input = input;
+        Scale = scale;
+    }
+
+    public SourceCorpus Corpus { get; }
+
+    /// <summary>threading, no-threading, long-methods, or the folder name.</summary>
+    public string Input { get; }
+
+    /// <summary>1, 2, 4…: the multiple of the base size (or of the method length for long-methods).</summary>
+    public int Scale { get; }
+
+    public int Lines => Corpus.Lines;
+
+    public int Files => Corpus.Trees.Length;
+
+    /// <summary>The compiler alone: <c>GetDiagnostics()</c> on a fresh compilation.</summary>
+    public Sample Baseline { get; set; }
+
+    public int CompilerErrors { get; set; }
+
+    /// <summary>
+    /// The driver with one empty InvocationExpression action: the whole run (the driver compiles everything as soon
+    /// as any syntax action is registered) and the time it logged for that empty action, the floor of any rule
+    /// triggered on invocations.
+    /// </summary>
+    public Sample Floor { get; set; }
+
+    public double FloorLoggedMs { get; set; }
+
+    /// <summary>What resolving the shared well-known types once per compilation cost (ms, logged).</summary>
+    public double WellKnownTypesMs { get; set; }
+
+    /// <summary>The driver with every shipped analyzer.</summary>
+    public Sample All { get; set; }
+
+    /// <summary>
+    /// Median per-analyzer execution time logged by the driver when all analyzers run together (ms), times the
+    /// run's CPU share (see <see cref="Sample.CpuShare"/>).
+    /// </summary>
+    public Dictionary<DiagnosticAnalyzer, double> LoggedMs { get; } = new();
+
+    /// <summary>Each analyzer run alone (null when not measured): the whole run, to compare with <see cref="Floor"/>.</summary>
+    public Dictionary<DiagnosticAnalyzer, Sample>? Alone { get; set; }
+
+    /// <summary>Median execution time the driver logged for each analyzer when it ran alone (ms, times the run's CPU share).</summary>
+    public Dictionary<DiagnosticAnalyzer, double> AloneLoggedMs { get; } = new();
+
+    public SortedDictionary<string, int> Reports { get; } = new(StringComparer.Ordinal);
+
+    public List<string> AnalyzerExceptions { get; } = new();
+
+    public double LoggedTotalMs
+    {
+        get
+        {
+            var total = 0.0;
+            foreach (var value in LoggedMs.Values)
+            {
+                total += value;
+            }
+
+            return total;
+        }
+    }
+}
+
+/// <summary>
+/// Runs the compiler and the analyzers over an input, single-threaded (<c>concurrentBuild: false</c>,
+/// <c>concurrentAnalysis: false</c>), each run on a fresh compilation of the same parsed trees.
+/// </summary>
+internal static class Harness
+{
+    private static readonly ImmutableArray<DiagnosticAnalyzer> Probes = ImmutableArray.Create(ProbeAnalyzers.EmptyInvocationAction, ProbeAnalyzers.WellKnownTypesOnly);
+
+    public static InputResult Measure(SourceCorpus corpus, string input, int scale, int runs, bool alone, Action<string> log)
+    {
+        var analyzers = AnalyzerCatalog.All;
+        var result = new InputResult(corpus, input, scale);
+        var baseline = new List<Sample>();
+        var floor = new List<Sample>();
+        var all = new List<Sample>();
+        var floorLogged = new double[runs];
+        var typesLogged = new double[runs];
+        var logged = new Dictionary<DiagnosticAnalyzer, List<double>>();
+        foreach (var analyzer in analyzers)
+        {
+            logged[analyzer] = new List<double>();
+        }
+
+        for (var run = 0; run < runs; run++)
+        {
+            log($"  {input} x{scale}: run {run + 1}/{runs}");
+            var errors = 0;
+            baseline.Add(Sample.Measure(() => errors = CountErrors(corpus.CreateCompilation().GetDiagnostics())));
+            result.CompilerErrors = errors;
+
+            AnalyzerRun? probe = null;
+            floor.Add(Sample.Measure(() => probe = RunAnalyzers(corpus, Probes, out _)));
+            var floorShare = floor[run].CpuShare;
+            floorLogged[run] = probe!.ExecutionMs(ProbeAnalyzers.EmptyInvocationAction) * floorShare;
+            typesLogged[run] = probe.ExecutionMs(ProbeAnalyzers.WellKnownTypesOnly) * floorShare;
+
+            AnalyzerRun? together = null;
+            all.Add(Sample.Measure(() => together = RunAnalyzers(corpus, analyzers, out _)));
+            foreach (var analyzer in analyzers)
+            {
+                logged[analyzer].Add(together!.ExecutionMs(analyzer) * all[run].CpuShare);
+            }
+
+            if (run == 0)
+            {
+                together!.CollectOutcome(result);
+            }
+        }
+
+        result.Baseline = Sample.Median(baseline);
+        result.Floor = Sample.Median(floor);
+        result.FloorLoggedMs = Stats.Median(floorLogged);
+        result.WellKnownTypesMs = Stats.Median(typesLogged);
+        result.All = Sample.Median(all);
+        foreach (var analyzer in analyzers)
+        {
+            result.LoggedMs[analyzer] = Stats.Median(logged[analyzer].ToArray());
+        }
+
+        if (alone)
+        {
+            result.Alone = new Dictionary<DiagnosticAnalyzer, Sample>();
+            foreach (var analyzer in analyzers)
+            {
+                log($"  {input} x{scale}: {AnalyzerCatalog.DisplayName(analyzer)} alone");
+                var samples = new List<Sample>();
+                var aloneLogged = new double[runs];
+                for (var run = 0; run < runs; run++)
+                {
+                    AnalyzerRun? single = null;
+                    samples.Add(Sample.Measure(() => single = RunAnalyzers(corpus, ImmutableArray.Create(analyzer), out _)));
+                    aloneLogged[run] = single!.ExecutionMs(analyzer) * samples[run].CpuShare;
+                }
+
+                result.Alone[analyzer] = Sample.Median(samples);
+                result.AloneLoggedMs[analyzer] = Stats.Median(aloneLogged);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>One untimed pass of everything, so the measured runs see jitted code and loaded metadata.</summary>
+    public static void WarmUp(SourceCorpus corpus, Action<string> log)
+    {
+        log($"  warm-up on {corpus.Name} ({corpus.Lines:N0} lines)");
+        corpus.CreateCompilation().GetDiagnostics();
+        RunAnalyzers(corpus, AnalyzerCatalog.All, out _);
+        RunAnalyzers(corpus, Probes, out _);
+        foreach (var analyzer in AnalyzerCatalog.All)
+        {
+            RunAnalyzers(corpus, ImmutableArray.Create(analyzer), out _);
+        }
+    }
+
+    private static AnalyzerRun RunAnalyzers(SourceCorpus corpus, ImmutableArray<DiagnosticAnalyzer> analyzers, out ImmutableArray<Diagnostic> diagnostics)
+    {
+        var exceptions = new ConcurrentQueue<string>();
+        var options = new CompilationWithAnalyzersOptions(
+            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+            onAnalyzerException: (exception, analyzer, _) => exceptions.Enqueue($"{analyzer.GetType().Name}: {exception.GetType().Name}: {exception.Message}"),
+            concurrentAnalysis: false,
+            logAnalyzerExecutionTime: true,
+            reportSuppressedDiagnostics: false);
+        var withAnalyzers = corpus.CreateCompilation().WithAnalyzers(analyzers, options);
+        diagnostics = withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult();
+        return new AnalyzerRun(withAnalyzers, diagnostics, exceptions);
+    }
+
+    private static int CountErrors(ImmutableArray<Diagnostic> diagnostics)
+    {
+        var errors = 0;
+        foreach (var diagnostic in diagnostics)
+        {
+            if (diagnostic.Severity == DiagnosticSeverity.Error)
+            {
+                errors++;
+            }
+        }
+
+        return errors;
+    }
+
+    private sealed class AnalyzerRun
+    {
+        private readonly CompilationWithAnalyzers _withAnalyzers;
+        private readonly ImmutableArray<Diagnostic> _diagnostics;
+        private readonly ConcurrentQueue<string> _exceptions;
+
+        public AnalyzerRun(CompilationWithAnalyzers withAnalyzers, ImmutableArray<Diagnostic> diagnostics, ConcurrentQueue<string> exceptions)
+        {
+            _withAnalyzers = withAnalyzers;
+            _diagnostics = diagnostics;
+            _exceptions = exceptions;
+        }
+
+        public double ExecutionMs(DiagnosticAnalyzer analyzer)
+            => _withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None).GetAwaiter().GetResult().ExecutionTime.TotalMilliseconds;
+
+        public void CollectOutcome(InputResult result)
+        {
+            foreach (var diagnostic in _diagnostics)
+            {
+                if (diagnostic.Id == "AD0001")
+                {
+                    result.AnalyzerExceptions.Add(diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+                    continue;
+                }
+
+                result.Reports[diagnostic.Id] = result.Reports.TryGetValue(diagnostic.Id, out var count) ? count + 1 : 1;
+            }
+
+            foreach (var exception in _exceptions)
+            {
+                result.AnalyzerExceptions.Add(exception);
+            }
+        }
+    }
+}
