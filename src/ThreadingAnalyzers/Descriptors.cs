@@ -15,6 +15,22 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "A Thread can be started once. Calling Start() again, even after the thread finished, throws ThreadStateException. Create a new Thread for each run, or use a pool.");
 
+    public static readonly DiagnosticDescriptor THR002PollingConsumer = Create(
+        RuleIds.PollingConsumer,
+        "Consumer polls a queue's emptiness instead of blocking on a take",
+        "{0} '{1}' while {2} may still be adding to it: {3}; block on a take instead (BlockingCollection.GetConsumingEnumerable, a Channel reader)",
+        RuleCategories.Reliability,
+        DiagnosticSeverity.Warning,
+        "A consumer that checks whether a shared queue is empty and stops, or spins on a non-blocking take, either exits before the producer has added anything or burns a core. Block on a take (BlockingCollection.GetConsumingEnumerable, Channel readers).");
+
+    public static readonly DiagnosticDescriptor THR003CompletionNeverSignalled = Create(
+        RuleIds.CompletionNeverSignalled,
+        "Completion never signalled",
+        "'{0}' {1}: {2}",
+        RuleCategories.Reliability,
+        DiagnosticSeverity.Warning,
+        "A consumer blocked on a BlockingCollection, a Channel or a CountdownEvent ends only when the producer signals completion. When no completion is signalled, or it is skipped by an exception, the consumer waits forever.");
+
     public static readonly DiagnosticDescriptor THR004UnsynchronizedSharedWrite = Create(
         RuleIds.UnsynchronizedSharedWrite,
         "Unsynchronized write to shared state",

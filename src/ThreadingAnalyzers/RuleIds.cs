@@ -4,6 +4,8 @@ namespace ThreadingAnalyzers;
 public static class RuleIds
 {
     public const string ThreadStartedTwice = "THR001";
+    public const string PollingConsumer = "THR002";
+    public const string CompletionNeverSignalled = "THR003";
     public const string UnsynchronizedSharedWrite = "THR004";
     public const string ThreadNeverJoined = "THR005";
     public const string ThreadPerWorkItem = "THR006";

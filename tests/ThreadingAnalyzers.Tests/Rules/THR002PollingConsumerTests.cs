@@ -1,0 +1,364 @@
+using System.Threading.Tasks;
+using ThreadingAnalyzers.Tests.Infrastructure;
+using ThreadingAnalyzers.CodeFixes.Rules;
+using Verify = ThreadingAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    ThreadingAnalyzers.Rules.THR002PollingConsumerAnalyzer,
+    ThreadingAnalyzers.CodeFixes.Rules.THR002PollingConsumerCodeFix>;
+
+namespace ThreadingAnalyzers.Tests.Rules;
+
+public class THR002PollingConsumerTests
+{
+    private const string Usings = "using System; using System.Collections.Concurrent; using System.Linq; using System.Threading; using System.Threading.Tasks;\n";
+
+    private static Task VerifyFixAsync(string source, string fixedSource, string equivalenceKey)
+    {
+        var test = new Verify.Test { TestCode = source, FixedCode = fixedSource, CodeActionEquivalenceKey = equivalenceKey };
+
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task A_consumer_thread_that_stops_at_an_empty_queue_is_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                private readonly ConcurrentQueue<int> _queue = new ConcurrentQueue<int>();
+
+                void Run()
+                {
+                    var consumer = new Thread(() =>
+                    {
+                        while ({|#0:!_queue.IsEmpty|})
+                        {
+                            if (_queue.TryDequeue(out var item)) Console.WriteLine(item);
+                        }
+                    });
+                    consumer.Start();
+                    for (var i = 0; i < 10; i++) _queue.Enqueue(i);
+                    consumer.Join();
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("This loop gives up on an empty", "_queue", "'Run'", "items added after that are never processed"));
+
+    [Fact]
+    public Task The_creator_that_drains_while_the_producer_task_still_runs_is_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                void Run()
+                {
+                    var queue = new ConcurrentQueue<string>();
+                    var producer = Task.Run(() =>
+                    {
+                        foreach (var line in new[] { "a", "b" }) queue.Enqueue(line);
+                    });
+                    while ({|#0:queue.Count > 0|})
+                    {
+                        queue.TryDequeue(out var line);
+                        Console.WriteLine(line);
+                    }
+
+                    producer.Wait();
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("This loop gives up on an empty", "queue", "the Task.Run callback", "items added after that are never processed"));
+
+    [Fact]
+    public Task A_blocking_collection_consumer_testing_count_is_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                private readonly BlockingCollection<int> _items = new BlockingCollection<int>();
+
+                public void Produce(int item) => _items.Add(item);
+
+                public void Start() => Task.Run(Consume);
+
+                private void Consume()
+                {
+                    while ([|_items.Count != 0|])
+                    {
+                        var item = _items.Take();
+                        Console.WriteLine(item);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_one_shot_emptiness_check_at_the_top_of_a_thread_is_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                void Run()
+                {
+                    var stack = new ConcurrentStack<int>();
+                    var consumer = new Thread(() =>
+                    {
+                        if ({|#0:stack.Any()|})
+                        {
+                            stack.TryPop(out var top);
+                            Console.WriteLine(top);
+                        }
+                    });
+                    consumer.Start();
+                    stack.Push(1);
+                    consumer.Join();
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("This check gives up on an empty", "stack", "'Run'", "items added after that are never processed"));
+
+    [Fact]
+    public Task An_empty_spin_on_try_dequeue_is_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                void Run()
+                {
+                    var queue = new ConcurrentQueue<int>();
+                    Task.Run(() => queue.Enqueue(42));
+                    int item;
+                    while ({|#0:!queue.TryDequeue(out item)|}) { }
+                    Console.WriteLine(item);
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("This loop spins on TryDequeue of", "queue", "the Task.Run callback", "it burns a core until an item arrives"));
+
+    [Fact]
+    public Task A_sleeping_spin_on_try_take_inside_the_if_break_form_is_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                private readonly ConcurrentBag<int> _bag = new ConcurrentBag<int>();
+
+                public void Add(int value) => _bag.Add(value);
+
+                public void Start() => new Thread(Worker).Start();
+
+                private void Worker()
+                {
+                    int item;
+                    while (true)
+                    {
+                        if ({|#0:_bag.TryTake(out item)|}) break;
+                        Thread.Sleep(10);
+                    }
+
+                    Console.WriteLine(item);
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("This loop spins on TryTake of", "_bag", "'Add' on another thread", "it sleeps in Thread.Sleep between polls, wasting CPU and reacting late"));
+
+    [Fact]
+    public Task Draining_after_the_producer_is_joined_is_not_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                void Run()
+                {
+                    var queue = new ConcurrentQueue<int>();
+                    var producer = new Thread(() => { for (var i = 0; i < 10; i++) queue.Enqueue(i); });
+                    producer.Start();
+                    producer.Join();
+                    while (!queue.IsEmpty)
+                    {
+                        queue.TryDequeue(out var item);
+                        Console.WriteLine(item);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_periodic_flush_that_takes_what_is_there_now_is_not_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                private readonly ConcurrentQueue<string> _pending = new ConcurrentQueue<string>();
+
+                public void Log(string line) => _pending.Enqueue(line);
+
+                public void Start() => new Thread(Flusher).Start();
+
+                private void Flusher()
+                {
+                    while (true)
+                    {
+                        while (_pending.TryDequeue(out var line)) Console.WriteLine(line);
+                        Thread.Sleep(1000);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_try_take_with_a_timeout_or_a_token_is_not_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                private readonly BlockingCollection<int> _items = new BlockingCollection<int>();
+
+                public void Produce(int item) => _items.Add(item);
+
+                public void Start(CancellationToken token) => Task.Run(() => Consume(token));
+
+                private void Consume(CancellationToken token)
+                {
+                    int item;
+                    while (!_items.TryTake(out item, 100)) { }
+                    while (!_items.TryTake(out item, Timeout.Infinite, token)) { }
+                    Console.WriteLine(item);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_blocking_consumer_is_not_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                private readonly BlockingCollection<int> _items = new BlockingCollection<int>();
+
+                public void Produce(int item) => _items.Add(item);
+
+                public void Start() => Task.Run(() =>
+                {
+                    foreach (var item in _items.GetConsumingEnumerable()) Console.WriteLine(item);
+                });
+            }
+            """);
+
+    [Fact]
+    public Task Single_threaded_code_is_not_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                void Run()
+                {
+                    var queue = new ConcurrentQueue<int>();
+                    queue.Enqueue(1);
+                    while (!queue.IsEmpty)
+                    {
+                        queue.TryDequeue(out var item);
+                        Console.WriteLine(item);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_timer_callback_that_flushes_the_queue_is_not_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                private readonly ConcurrentQueue<int> _queue = new ConcurrentQueue<int>();
+                private Timer? _timer;
+
+                public void Add(int value) => _queue.Enqueue(value);
+
+                public void Start() => _timer = new Timer(_ =>
+                {
+                    while (!_queue.IsEmpty)
+                    {
+                        _queue.TryDequeue(out var item);
+                        Console.WriteLine(item);
+                    }
+                }, null, 0, 1000);
+            }
+            """);
+
+    [Fact]
+    public Task A_flush_method_with_no_known_order_against_the_producer_is_not_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                private readonly ConcurrentQueue<int> _queue = new ConcurrentQueue<int>();
+
+                public void Start() => Task.Run(() => _queue.Enqueue(1));
+
+                public void Flush()
+                {
+                    while (_queue.Count > 0)
+                    {
+                        _queue.TryDequeue(out var item);
+                        Console.WriteLine(item);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_queue_passed_in_from_outside_is_not_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            public class C
+            {
+                public ConcurrentQueue<int> Queue = new ConcurrentQueue<int>();
+
+                public void Start() => Task.Run(() =>
+                {
+                    while (!Queue.IsEmpty)
+                    {
+                        Queue.TryDequeue(out var item);
+                        Console.WriteLine(item);
+                    }
+                });
+            }
+            """);
+
+    [Fact]
+    public Task A_loop_that_also_waits_for_the_producer_to_finish_is_not_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                private readonly ConcurrentQueue<int> _queue = new ConcurrentQueue<int>();
+                private volatile bool _producerDone;
+
+                public void Produce() { _queue.Enqueue(1); _producerDone = true; }
+
+                public void Start() => new Thread(() =>
+                {
+                    while (!_producerDone || !_queue.IsEmpty)
+                    {
+                        if (_queue.TryDequeue(out var item)) Console.WriteLine(item);
+                    }
+                }).Start();
+            }
+            """);
+
+    [Fact]
+    public Task A_plain_queue_is_left_to_THR007()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            using System.Collections.Generic;
+            class C
+            {
+                private readonly Queue<int> _queue = new Queue<int>();
+                private readonly object _gate = new object();
+
+                public void Add(int value) { lock (_gate) _queue.Enqueue(value); }
+
+                public void Start() => Task.Run(() =>
+                {
+                    lock (_gate)
+                    {
+                        while (_queue.Count > 0) Console.WriteLine(_queue.Dequeue());
+                    }
+                });
+            }
+            """);
+
+    [Theory]
+    [InlineData("while (!q.IsEmpty) { q.TryDequeue(out var x) }")]
+    [InlineData("while (q.Count > ) { q.TryDequeue(out var x); }")]
+    [InlineData("while (!q.TryDequeue(out )) { }")]
+    [InlineData("if (Missing.IsEmpty) { Missing.TryDequeue(out var x); }")]
+    [InlineData("while (!q.TryTake(out var y)) Thread.")]
+    [InlineData("while (q.Any( { }")]
+    public Task Broken_code_does_not_crash_the_analyzer(string body)
+        => AnalyzerRunner.AssertNoAnalyzerExceptionAsync(Usings + "class C { void M() { var q = new ConcurrentQueue<int>(); Task.Run(() => q.Enqueue(1)); " + body + " } }");
+}
