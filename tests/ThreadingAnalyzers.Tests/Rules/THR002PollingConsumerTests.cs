@@ -352,6 +352,259 @@ public class THR002PollingConsumerTests
             }
             """);
 
+    [Fact]
+    public Task The_count_loop_becomes_a_consuming_foreach()
+        => VerifyFixAsync(Usings + """
+            class C
+            {
+                private readonly BlockingCollection<int> _items = new BlockingCollection<int>();
+
+                public void Produce(int item) => _items.Add(item);
+
+                public void Start() => Task.Run(Consume);
+
+                private void Consume()
+                {
+                    // consume everything
+                    while ([|_items.Count > 0|])
+                    {
+                        var item = _items.Take();
+                        Console.WriteLine(item);
+                    }
+                }
+            }
+            """, Usings + """
+            class C
+            {
+                private readonly BlockingCollection<int> _items = new BlockingCollection<int>();
+
+                public void Produce(int item) => _items.Add(item);
+
+                public void Start() => Task.Run(Consume);
+
+                private void Consume()
+                {
+                    // consume everything
+                    foreach (var item in _items.GetConsumingEnumerable())
+                    {
+                        Console.WriteLine(item);
+                    }
+                }
+            }
+            """,
+            THR002PollingConsumerCodeFix.ConsumingEnumerableKey);
+
+    [Fact]
+    public Task A_try_take_guarded_body_becomes_the_foreach_body()
+        => VerifyFixAsync(Usings + """
+            class C
+            {
+                void Run()
+                {
+                    var items = new BlockingCollection<string>();
+                    var consumer = new Thread(() =>
+                    {
+                        while ([|items.Any()|])
+                        {
+                            if (items.TryTake(out string? line))
+                            {
+                                Console.WriteLine(line);
+                            }
+                        }
+                    });
+                    consumer.Start();
+                    items.Add("a");
+                    consumer.Join();
+                }
+            }
+            """, Usings + """
+            class C
+            {
+                void Run()
+                {
+                    var items = new BlockingCollection<string>();
+                    var consumer = new Thread(() =>
+                    {
+                        foreach (string? line in items.GetConsumingEnumerable())
+                        {
+                            Console.WriteLine(line);
+                        }
+                    });
+                    consumer.Start();
+                    items.Add("a");
+                    consumer.Join();
+                }
+            }
+            """,
+            THR002PollingConsumerCodeFix.ConsumingEnumerableKey);
+
+    [Fact]
+    public Task A_spin_on_try_take_becomes_a_blocking_take()
+        => VerifyFixAsync(Usings + """
+            class C
+            {
+                private readonly BlockingCollection<int> _items = new BlockingCollection<int>();
+
+                public void Produce(int item) => _items.Add(item);
+
+                public void Start() => new Thread(Worker).Start();
+
+                private void Worker()
+                {
+                    int item;
+                    while ([|!_items.TryTake(out item)|])
+                    {
+                        Thread.Sleep(1);
+                    }
+
+                    Console.WriteLine(item);
+                }
+            }
+            """, Usings + """
+            class C
+            {
+                private readonly BlockingCollection<int> _items = new BlockingCollection<int>();
+
+                public void Produce(int item) => _items.Add(item);
+
+                public void Start() => new Thread(Worker).Start();
+
+                private void Worker()
+                {
+                    int item;
+                    item = _items.Take();
+
+                    Console.WriteLine(item);
+                }
+            }
+            """,
+            THR002PollingConsumerCodeFix.TakeKey);
+
+    [Fact]
+    public Task No_fix_when_the_body_writes_the_item()
+        => Verify.VerifyNoCodeFixAsync(Usings + """
+            class C
+            {
+                private readonly BlockingCollection<int> _items = new BlockingCollection<int>();
+
+                public void Produce(int item) => _items.Add(item);
+
+                public void Start() => Task.Run(() =>
+                {
+                    while ([|_items.Count > 0|])
+                    {
+                        var item = _items.Take();
+                        item *= 2;
+                        Console.WriteLine(item);
+                    }
+                });
+            }
+            """);
+
+    [Fact]
+    public Task No_fix_for_a_concurrent_queue_kept_in_a_field_used_by_another_document()
+        => Verify.VerifyNoCodeFixAsync(Usings + """
+            class C
+            {
+                private readonly ConcurrentQueue<int> _queue = new ConcurrentQueue<int>();
+
+                public void Start(ConcurrentQueue<int> other) => Task.Run(() =>
+                {
+                    while ([|!_queue.IsEmpty|])
+                    {
+                        _queue.TryDequeue(out var item);
+                        other.Enqueue(item);
+                    }
+                });
+
+                public void Add(int value) => _queue.Enqueue(value);
+
+                public ConcurrentQueue<int> Queue => _queue;
+            }
+            """);
+
+    [Fact]
+    public async Task Fix_all_rewrites_every_loop_in_two_documents()
+    {
+        var test = new Verify.Test { CodeActionEquivalenceKey = THR002PollingConsumerCodeFix.ConsumingEnumerableKey };
+        test.TestState.Sources.Add(("A.cs", Usings + """
+            class A
+            {
+                private readonly BlockingCollection<int> _a = new BlockingCollection<int>();
+                private readonly BlockingCollection<int> _b = new BlockingCollection<int>();
+
+                public void Add(int value) { _a.Add(value); _b.Add(value); }
+
+                public void Start() => Task.Run(() =>
+                {
+                    while ([|_a.Count > 0|])
+                    {
+                        var x = _a.Take();
+                        Console.WriteLine(x);
+                    }
+
+                    while ([|_b.Count != 0|])
+                    {
+                        var y = _b.Take();
+                        Console.WriteLine(y);
+                    }
+                });
+            }
+            """));
+        test.TestState.Sources.Add(("B.cs", Usings + """
+            class B
+            {
+                void Run()
+                {
+                    var items = new BlockingCollection<string>();
+                    Task.Run(() => items.Add("b"));
+                    while ([|items.Count > 0|])
+                    {
+                        items.TryTake(out var item);
+                        Console.WriteLine(item);
+                    }
+                }
+            }
+            """));
+        test.FixedState.Sources.Add(("A.cs", Usings + """
+            class A
+            {
+                private readonly BlockingCollection<int> _a = new BlockingCollection<int>();
+                private readonly BlockingCollection<int> _b = new BlockingCollection<int>();
+
+                public void Add(int value) { _a.Add(value); _b.Add(value); }
+
+                public void Start() => Task.Run(() =>
+                {
+                    foreach (var x in _a.GetConsumingEnumerable())
+                    {
+                        Console.WriteLine(x);
+                    }
+
+                    foreach (var y in _b.GetConsumingEnumerable())
+                    {
+                        Console.WriteLine(y);
+                    }
+                });
+            }
+            """));
+        test.FixedState.Sources.Add(("B.cs", Usings + """
+            class B
+            {
+                void Run()
+                {
+                    var items = new BlockingCollection<string>();
+                    Task.Run(() => items.Add("b"));
+                    foreach (var item in items.GetConsumingEnumerable())
+                    {
+                        Console.WriteLine(item);
+                    }
+                }
+            }
+            """));
+        await test.RunAsync();
+    }
+
     [Theory]
     [InlineData("while (!q.IsEmpty) { q.TryDequeue(out var x) }")]
     [InlineData("while (q.Count > ) { q.TryDequeue(out var x); }")]
