@@ -27,6 +27,7 @@ public sealed class THR002PollingConsumerCodeFix : CodeFixProvider
 {
     public const string ConsumingEnumerableKey = "THR002.UseGetConsumingEnumerable";
     public const string TakeKey = "THR002.UseTake";
+    public const string BlockingCollectionKey = "THR002.UseBlockingCollection";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.PollingConsumer);
 
@@ -45,7 +46,7 @@ public sealed class THR002PollingConsumerCodeFix : CodeFixProvider
 
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (!diagnostic.Properties.TryGetValue(THR002PollingConsumerAnalyzer.CollectionProperty, out var collection) || collection != "BlockingCollection")
+            if (!diagnostic.Properties.TryGetValue(THR002PollingConsumerAnalyzer.CollectionProperty, out var collection))
             {
                 continue;
             }
@@ -62,32 +63,66 @@ public sealed class THR002PollingConsumerCodeFix : CodeFixProvider
                 continue;
             }
 
-            if (shape.Kind == PollingKind.EmptyLoop && ConsumingLoop(shape, model, cancellationToken) is { } replacement)
+            if (collection == "BlockingCollection")
             {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        "Consume '" + shape.Collection + "' with GetConsumingEnumerable()",
-                        _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(shape.Statement, replacement))),
-                        ConsumingEnumerableKey),
-                    diagnostic);
+                if (shape.Kind == PollingKind.EmptyLoop && PlanLoop(shape, model, blocking: true, cancellationToken) is { } plan)
+                {
+                    var replacement = BuildLoop((WhileStatementSyntax)shape.Statement, plan, shape.Collection);
+                    context.RegisterCodeFix(
+                        CodeAction.Create(
+                            "Consume '" + shape.Collection + "' with GetConsumingEnumerable()",
+                            _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(shape.Statement, replacement))),
+                            ConsumingEnumerableKey),
+                        diagnostic);
+                }
+                else if (shape.Kind == PollingKind.Spin && BlockingTake(shape, model, cancellationToken) is { } take)
+                {
+                    context.RegisterCodeFix(
+                        CodeAction.Create(
+                            "Block in '" + shape.Collection + ".Take()'",
+                            _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(shape.Statement, take))),
+                            TakeKey),
+                        diagnostic);
+                }
             }
-            else if (shape.Kind == PollingKind.Spin && BlockingTake(shape, model, cancellationToken) is { } take)
+            else if (collection is "ConcurrentQueue" or "ConcurrentStack" or "ConcurrentBag"
+                && shape.Kind == PollingKind.EmptyLoop
+                && PlanLoop(shape, model, blocking: false, cancellationToken) is { } plan
+                && BlockingCollectionConversion.Apply(root, model, shape, plan, cancellationToken) is { } converted)
             {
                 context.RegisterCodeFix(
                     CodeAction.Create(
-                        "Block in '" + shape.Collection + ".Take()'",
-                        _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(shape.Statement, take))),
-                        TakeKey),
+                        "Make '" + shape.Collection + "' a BlockingCollection and consume it with GetConsumingEnumerable()",
+                        _ => Task.FromResult(document.WithSyntaxRoot(converted)),
+                        BlockingCollectionKey),
                     diagnostic);
             }
         }
     }
 
+    /// <summary>How the first statement of a loop body takes the item: its type and name, and whether the body is <c>if (take) rest</c>.</summary>
+    internal sealed class LoopPlan
+    {
+        public LoopPlan(TypeSyntax type, SyntaxToken identifier, bool unwrapIf)
+        {
+            Type = type;
+            Identifier = identifier;
+            UnwrapIf = unwrapIf;
+        }
+
+        public TypeSyntax Type { get; }
+
+        public SyntaxToken Identifier { get; }
+
+        public bool UnwrapIf { get; }
+    }
+
     /// <summary>
-    /// <c>while (q.Count &gt; 0) { var item = q.Take(); rest }</c> (or <c>q.TryTake(out var item);</c> first, or a body
-    /// that is only <c>if (q.TryTake(out var item)) rest</c>) as <c>foreach (var item in q.GetConsumingEnumerable()) { rest }</c>.
+    /// For <c>while (q.Count &gt; 0) { var item = q.Take(); rest }</c> (or <c>q.TryTake(out var item);</c> first, or a body
+    /// that is only <c>if (q.TryTake(out var item)) rest</c>; <c>TryDequeue</c>/<c>TryPop</c> for the other collections),
+    /// what the <c>foreach (var item in q.GetConsumingEnumerable()) { rest }</c> needs; null when the loop has another shape.
     /// </summary>
-    private static StatementSyntax? ConsumingLoop(PollingShape shape, SemanticModel model, CancellationToken cancellationToken)
+    private static LoopPlan? PlanLoop(PollingShape shape, SemanticModel model, bool blocking, CancellationToken cancellationToken)
     {
         if (shape.Statement is not WhileStatementSyntax loop)
         {
@@ -107,7 +142,7 @@ public sealed class THR002PollingConsumerCodeFix : CodeFixProvider
         switch (statements[0])
         {
             case LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0, IsConst: false, Declaration: { Variables: { Count: 1 } variables } declaration }
-                when variables[0].Initializer?.Value is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0 } take && IsTakeOn(take, "Take", shape, model, cancellationToken):
+                when blocking && variables[0].Initializer?.Value is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0 } take && IsTakeOn(take, "Take", shape, model, cancellationToken):
                 type = declaration.Type;
                 identifier = variables[0].Identifier;
                 declarator = variables[0];
@@ -141,14 +176,30 @@ public sealed class THR002PollingConsumerCodeFix : CodeFixProvider
             }
         }
 
-        var newBody = rest is not null
-            ? rest
-            : loop.Statement is BlockSyntax original
-                ? original.WithStatements(SyntaxFactory.List(body))
-                : SyntaxFactory.Block();
+        return new LoopPlan(type, identifier, rest is not null);
+    }
+
+    /// <summary>The <c>foreach</c> over <c>GetConsumingEnumerable()</c> that replaces <paramref name="loop"/> (possibly already edited inside).</summary>
+    internal static StatementSyntax BuildLoop(WhileStatementSyntax loop, LoopPlan plan, ExpressionSyntax collection)
+    {
+        StatementSyntax newBody;
+        if (plan.UnwrapIf)
+        {
+            var statement = loop.Statement is BlockSyntax block ? block.Statements[0] : loop.Statement;
+            newBody = ((IfStatementSyntax)statement).Statement;
+        }
+        else if (loop.Statement is BlockSyntax original)
+        {
+            newBody = original.WithStatements(original.Statements.RemoveAt(0));
+        }
+        else
+        {
+            newBody = SyntaxFactory.Block();
+        }
+
         var consuming = SyntaxFactory.InvocationExpression(
-            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, shape.Collection.WithoutTrivia(), SyntaxFactory.IdentifierName("GetConsumingEnumerable")));
-        return SyntaxFactory.ForEachStatement(type.WithoutTrivia(), identifier.WithoutTrivia(), consuming, newBody)
+            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, collection.WithoutTrivia(), SyntaxFactory.IdentifierName("GetConsumingEnumerable")));
+        return SyntaxFactory.ForEachStatement(plan.Type.WithoutTrivia(), plan.Identifier.WithoutTrivia(), consuming, newBody)
             .WithTriviaFrom(loop)
             .WithAdditionalAnnotations(Formatter.Annotation);
     }
@@ -194,10 +245,24 @@ public sealed class THR002PollingConsumerCodeFix : CodeFixProvider
             ? (declaration.Type, designation)
             : null;
 
-    /// <summary>True when <paramref name="take"/> calls <paramref name="name"/> of <c>BlockingCollection</c> on the collection the diagnostic is about.</summary>
+    /// <summary>
+    /// True when <paramref name="take"/> calls <paramref name="name"/> on the collection the diagnostic is about; for
+    /// "TryTake", the non-blocking take of the concurrent collections (<c>TryDequeue</c>, <c>TryPop</c>) counts too.
+    /// </summary>
     private static bool IsTakeOn(InvocationExpressionSyntax take, string name, PollingShape shape, SemanticModel model, CancellationToken cancellationToken)
-        => take.Expression is MemberAccessExpressionSyntax access && access.Name.Identifier.ValueText == name
-            && SyntaxFactory.AreEquivalent(access.Expression, shape.Collection)
-            && model.GetOperation(take, cancellationToken) is IInvocationOperation { TargetMethod: var method }
-            && WellKnownTypes.Is(method.ContainingType, WellKnownTypes.Get(model.Compilation).BlockingCollection1);
+    {
+        if (take.Expression is not MemberAccessExpressionSyntax access || !SyntaxFactory.AreEquivalent(access.Expression, shape.Collection)
+            || model.GetOperation(take, cancellationToken) is not IInvocationOperation { TargetMethod: var method })
+        {
+            return false;
+        }
+
+        var types = WellKnownTypes.Get(model.Compilation);
+        var actual = access.Name.Identifier.ValueText;
+        return WellKnownTypes.Is(method.ContainingType, types.BlockingCollection1)
+            ? actual == name
+            : name == "TryTake" && (actual == "TryDequeue" && WellKnownTypes.Is(method.ContainingType, types.ConcurrentQueue1)
+                || actual == "TryPop" && WellKnownTypes.Is(method.ContainingType, types.ConcurrentStack1)
+                || actual == "TryTake" && WellKnownTypes.Is(method.ContainingType, types.ConcurrentBag1));
+    }
 }

@@ -502,7 +502,7 @@ public class THR002PollingConsumerTests
             """);
 
     [Fact]
-    public Task No_fix_for_a_concurrent_queue_kept_in_a_field_used_by_another_document()
+    public Task No_conversion_when_the_queue_is_handed_out()
         => Verify.VerifyNoCodeFixAsync(Usings + """
             class C
             {
@@ -520,6 +520,156 @@ public class THR002PollingConsumerTests
                 public void Add(int value) => _queue.Enqueue(value);
 
                 public ConcurrentQueue<int> Queue => _queue;
+            }
+            """);
+
+    [Fact]
+    public Task A_concurrent_queue_field_becomes_a_blocking_collection()
+        => VerifyFixAsync(Usings + """
+            class C
+            {
+                private readonly ConcurrentQueue<int> _queue = new ConcurrentQueue<int>();
+
+                public void Add(int value) => _queue.Enqueue(value);
+
+                public int Pending => _queue.Count;
+
+                public bool Idle => _queue.IsEmpty;
+
+                public void Start() => new Thread(() =>
+                {
+                    while ([|!_queue.IsEmpty|])
+                    {
+                        if (_queue.TryDequeue(out var item))
+                        {
+                            Console.WriteLine(item);
+                        }
+                    }
+                }).Start();
+            }
+            """, Usings + """
+            class C
+            {
+                private readonly BlockingCollection<int> _queue = new BlockingCollection<int>(new ConcurrentQueue<int>());
+
+                public void Add(int value) => _queue.Add(value);
+
+                public int Pending => _queue.Count;
+
+                public bool Idle => _queue.Count == 0;
+
+                public void Start() => new Thread(() =>
+                {
+                    foreach (var item in _queue.GetConsumingEnumerable())
+                    {
+                        Console.WriteLine(item);
+                    }
+                }).Start();
+            }
+            """,
+            THR002PollingConsumerCodeFix.BlockingCollectionKey);
+
+    [Fact]
+    public Task A_concurrent_stack_local_becomes_a_blocking_collection()
+        => VerifyFixAsync(Usings + """
+            class C
+            {
+                void Run()
+                {
+                    var stack = new ConcurrentStack<string>();
+                    var producer = Task.Run(() => stack.Push("a"));
+                    while ([|stack.Count > 0|])
+                    {
+                        stack.TryPop(out var top);
+                        Console.WriteLine(top);
+                    }
+
+                    producer.Wait();
+                }
+            }
+            """, Usings + """
+            class C
+            {
+                void Run()
+                {
+                    var stack = new BlockingCollection<string>(new ConcurrentStack<string>());
+                    var producer = Task.Run(() => stack.Add("a"));
+                    foreach (var top in stack.GetConsumingEnumerable())
+                    {
+                        Console.WriteLine(top);
+                    }
+
+                    producer.Wait();
+                }
+            }
+            """,
+            THR002PollingConsumerCodeFix.BlockingCollectionKey);
+
+    [Fact]
+    public Task The_conversion_keeps_qualified_names_qualified()
+        => VerifyFixAsync("""
+            using System;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private System.Collections.Concurrent.ConcurrentBag<int> _bag = new System.Collections.Concurrent.ConcurrentBag<int>();
+
+                public void Start()
+                {
+                    Task.Run(() => _bag.Add(1));
+                    Task.Run(() =>
+                    {
+                        while ([|_bag.Count != 0|])
+                        {
+                            _bag.TryTake(out var item);
+                            Console.WriteLine(item);
+                        }
+                    });
+                }
+            }
+            """, """
+            using System;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private System.Collections.Concurrent.BlockingCollection<int> _bag = new System.Collections.Concurrent.BlockingCollection<int>(new System.Collections.Concurrent.ConcurrentBag<int>());
+
+                public void Start()
+                {
+                    Task.Run(() => _bag.Add(1));
+                    Task.Run(() =>
+                    {
+                        foreach (var item in _bag.GetConsumingEnumerable())
+                        {
+                            Console.WriteLine(item);
+                        }
+                    });
+                }
+            }
+            """,
+            THR002PollingConsumerCodeFix.BlockingCollectionKey);
+
+    [Fact]
+    public Task No_conversion_when_a_use_has_no_blocking_collection_equivalent()
+        => Verify.VerifyNoCodeFixAsync(Usings + """
+            class C
+            {
+                private readonly ConcurrentQueue<int> _queue = new ConcurrentQueue<int>();
+
+                public void Add(int value) => _queue.Enqueue(value);
+
+                public int[] Snapshot() => _queue.ToArray();
+
+                public void Start() => Task.Run(() =>
+                {
+                    while ([|!_queue.IsEmpty|])
+                    {
+                        _queue.TryDequeue(out var item);
+                        Console.WriteLine(item);
+                    }
+                });
             }
             """);
 
@@ -599,6 +749,77 @@ public class THR002PollingConsumerTests
                     {
                         Console.WriteLine(item);
                     }
+                }
+            }
+            """));
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task Fix_all_converts_every_queue_of_a_document_once()
+    {
+        var test = new Verify.Test { CodeActionEquivalenceKey = THR002PollingConsumerCodeFix.BlockingCollectionKey };
+        test.TestState.Sources.Add(("A.cs", Usings + """
+            class A
+            {
+                private readonly ConcurrentQueue<int> _numbers = new ConcurrentQueue<int>();
+                private readonly ConcurrentQueue<string> _names = new();
+
+                public void Add(int number, string name)
+                {
+                    _numbers.Enqueue(number);
+                    _names.Enqueue(name);
+                }
+
+                public void Start()
+                {
+                    Task.Run(() =>
+                    {
+                        while ([|!_numbers.IsEmpty|])
+                        {
+                            _numbers.TryDequeue(out var number);
+                            Console.WriteLine(number);
+                        }
+                    });
+                    Task.Run(() =>
+                    {
+                        while ([|_names.Count > 0|])
+                        {
+                            _names.TryDequeue(out var name);
+                            Console.WriteLine(name);
+                        }
+                    });
+                }
+            }
+            """));
+        test.FixedState.Sources.Add(("A.cs", Usings + """
+            class A
+            {
+                private readonly BlockingCollection<int> _numbers = new BlockingCollection<int>(new ConcurrentQueue<int>());
+                private readonly BlockingCollection<string> _names = new BlockingCollection<string>(new ConcurrentQueue<string>());
+
+                public void Add(int number, string name)
+                {
+                    _numbers.Add(number);
+                    _names.Add(name);
+                }
+
+                public void Start()
+                {
+                    Task.Run(() =>
+                    {
+                        foreach (var number in _numbers.GetConsumingEnumerable())
+                        {
+                            Console.WriteLine(number);
+                        }
+                    });
+                    Task.Run(() =>
+                    {
+                        foreach (var name in _names.GetConsumingEnumerable())
+                        {
+                            Console.WriteLine(name);
+                        }
+                    });
                 }
             }
             """));
