@@ -17,9 +17,10 @@ using ThreadingAnalyzers.Rules;
 namespace ThreadingAnalyzers.CodeFixes.Rules;
 
 /// <summary>
-/// THR002, for a <c>BlockingCollection</c>: the loop that gives up on an empty collection becomes
-/// <c>foreach (var item in collection.GetConsumingEnumerable())</c> around the rest of its body; the spin on
-/// <c>TryTake(out item)</c> becomes <c>item = collection.Take();</c>.
+/// THR002, for a <c>BlockingCollection</c>: the loop that gives up on an empty collection (or the endless loop that
+/// polls <c>TryTake</c>) becomes <c>foreach (var item in collection.GetConsumingEnumerable())</c> around the rest of
+/// its body; the spin on <c>TryTake(out item)</c> becomes <c>item = collection.Take();</c>. For a
+/// <c>ConcurrentQueue</c>/<c>ConcurrentStack</c>/<c>ConcurrentBag</c>, see <see cref="BlockingCollectionConversion"/>.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR002PollingConsumerCodeFix))]
 [Shared]
@@ -65,7 +66,7 @@ public sealed class THR002PollingConsumerCodeFix : CodeFixProvider
 
             if (collection == "BlockingCollection")
             {
-                if (shape.Kind == PollingKind.EmptyLoop && PlanLoop(shape, model, blocking: true, cancellationToken) is { } plan)
+                if (shape.Kind is PollingKind.EmptyLoop or PollingKind.Poll && PlanLoop(shape, model, blocking: true, cancellationToken) is { } plan)
                 {
                     var replacement = BuildLoop((WhileStatementSyntax)shape.Statement, plan, shape.Collection);
                     context.RegisterCodeFix(
@@ -86,7 +87,7 @@ public sealed class THR002PollingConsumerCodeFix : CodeFixProvider
                 }
             }
             else if (collection is "ConcurrentQueue" or "ConcurrentStack" or "ConcurrentBag"
-                && shape.Kind == PollingKind.EmptyLoop
+                && shape.Kind is PollingKind.EmptyLoop or PollingKind.Poll
                 && PlanLoop(shape, model, blocking: false, cancellationToken) is { } plan
                 && BlockingCollectionConversion.Apply(root, model, shape, plan, cancellationToken) is { } converted)
             {
@@ -124,7 +125,9 @@ public sealed class THR002PollingConsumerCodeFix : CodeFixProvider
     /// </summary>
     private static LoopPlan? PlanLoop(PollingShape shape, SemanticModel model, bool blocking, CancellationToken cancellationToken)
     {
-        if (shape.Statement is not WhileStatementSyntax loop)
+        // A polling loop becomes a foreach only when nothing but the collection ends it: while (true).
+        if (shape.Statement is not WhileStatementSyntax loop
+            || shape.Kind == PollingKind.Poll && !loop.Condition.IsKind(SyntaxKind.TrueLiteralExpression))
         {
             return null;
         }
@@ -151,7 +154,8 @@ public sealed class THR002PollingConsumerCodeFix : CodeFixProvider
                 (type, declarator) = declared;
                 identifier = declared.Designation.Identifier;
                 break;
-            case IfStatementSyntax { Else: null, Condition: InvocationExpressionSyntax take } single when statements.Count == 1 && OutDeclaration(take, shape, model, cancellationToken) is { } declared:
+            case IfStatementSyntax { Condition: InvocationExpressionSyntax take } single
+                when statements.Count == 1 && (single.Else is null || shape.Kind == PollingKind.Poll) && OutDeclaration(take, shape, model, cancellationToken) is { } declared:
                 (type, declarator) = declared;
                 identifier = declared.Designation.Identifier;
                 rest = single.Statement;

@@ -23,7 +23,7 @@ namespace ThreadingAnalyzers.Rules;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class THR002PollingConsumerAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>Diagnostic property: "EmptyLoop", "EmptyCheck" or "Spin".</summary>
+    /// <summary>Diagnostic property: "EmptyLoop", "EmptyCheck", "Spin" or "Poll".</summary>
     public const string ShapeProperty = "Shape";
 
     /// <summary>Diagnostic property: "BlockingCollection", "ConcurrentQueue", "ConcurrentStack", "ConcurrentBag" or "Other".</summary>
@@ -73,7 +73,7 @@ public sealed class THR002PollingConsumerAnalyzer : DiagnosticAnalyzer
         }
 
         string? waits = null;
-        if (shape.Kind == PollingKind.Spin)
+        if (shape.Kind is PollingKind.Spin or PollingKind.Poll)
         {
             // The take must be the non-blocking one: TryDequeue(out x), TryPop(out x), TryTake(out x) with no timeout or token.
             if (shape.Take is null || semanticModel.GetOperation(shape.Take, cancellationToken) is not IInvocationOperation take
@@ -138,8 +138,9 @@ public sealed class THR002PollingConsumerAnalyzer : DiagnosticAnalyzer
             PollingKind.EmptyCheck => "This check gives up on an empty",
             _ => "This loop spins on " + ((MemberAccessExpressionSyntax)((InvocationExpressionSyntax)shape.Take!).Expression).Name.Identifier.ValueText + " of",
         };
-        var consequence = shape.Kind == PollingKind.Spin
-            ? waits == "spins" ? "it burns a core until an item arrives" : "it " + waits + " between polls, wasting CPU and reacting late"
+        var consequence = shape.Kind is PollingKind.Spin or PollingKind.Poll
+            ? waits != "spins" ? "it " + waits + " between polls, wasting CPU and reacting late"
+                : shape.Kind == PollingKind.Poll ? "it burns a core whenever the collection is empty" : "it burns a core until an item arrives"
             : "items added after that are never processed";
         var properties = ImmutableDictionary<string, string?>.Empty
             .Add(ShapeProperty, shape.Kind.ToString())
@@ -287,6 +288,9 @@ internal enum PollingKind
 
     /// <summary><c>while (!q.TryDequeue(out x)) Thread.Sleep(1);</c> or <c>while (true) { if (q.TryDequeue(out x)) break; … }</c>.</summary>
     Spin,
+
+    /// <summary><c>while (true) { if (q.TryDequeue(out var x)) Process(x); else Thread.Sleep(1); }</c> (the <c>else</c> is optional).</summary>
+    Poll,
 }
 
 /// <summary>The syntax of a polling consumer, found without binding. Shared with the code fix.</summary>
@@ -353,7 +357,7 @@ internal sealed class PollingShape
         // The spin: reuse the busy-wait syntax (a body of waits only), with a Try… take as the check.
         if (BusyWaitShape.FromSyntax(node) is not { } busy)
         {
-            return null;
+            return PollShape((StatementSyntax)node, body);
         }
 
         var check = busy.Check;
@@ -375,6 +379,36 @@ internal sealed class PollingShape
         return check is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "TryDequeue" or "TryTake" or "TryPop" } access, ArgumentList.Arguments.Count: 1 }
             ? new PollingShape(PollingKind.Spin, (StatementSyntax)node, busy.Check, body, access.Expression, check, busy.WaitStatements)
             : null;
+    }
+
+    /// <summary>
+    /// <c>while (true) { if (q.TryDequeue(out var item)) Process(item); }</c>, optionally with an <c>else</c> that only
+    /// waits (<c>else Thread.Sleep(10);</c>): a consumer that polls instead of blocking.
+    /// </summary>
+    private static PollingShape? PollShape(StatementSyntax loop, StatementSyntax body)
+    {
+        var single = body is BlockSyntax { Statements.Count: 1 } block ? block.Statements[0] : body;
+        if (single is not IfStatementSyntax { Condition: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "TryDequeue" or "TryTake" or "TryPop" } access, ArgumentList.Arguments.Count: 1 } take } poll)
+        {
+            return null;
+        }
+
+        var waits = new System.Collections.Generic.List<ExpressionStatementSyntax>();
+        if (poll.Else is { } otherwise)
+        {
+            var statements = otherwise.Statement is BlockSyntax elseBlock ? elseBlock.Statements : SyntaxFactory.SingletonList(otherwise.Statement);
+            foreach (var statement in statements)
+            {
+                if (statement is not ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Sleep" or "Yield" or "SpinWait" or "SpinOnce" or "Wait" } } } wait)
+                {
+                    return null;
+                }
+
+                waits.Add(wait);
+            }
+        }
+
+        return new PollingShape(PollingKind.Poll, loop, take, body, access.Expression, take, waits);
     }
 
     /// <summary>The collection of <c>!q.IsEmpty</c>, <c>q.Count &gt; 0</c> (and the other forms), <c>q.Any()</c>; null otherwise.</summary>

@@ -156,6 +156,116 @@ public class THR002PollingConsumerTests
             Verify.Diagnostic().WithLocation(0).WithArguments("This loop spins on TryTake of", "_bag", "'Add' on another thread", "it sleeps in Thread.Sleep between polls, wasting CPU and reacting late"));
 
     [Fact]
+    public Task A_worker_that_polls_try_dequeue_and_sleeps_when_empty_is_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                private readonly ConcurrentQueue<string> _jobs = new ConcurrentQueue<string>();
+
+                public void Submit(string job) => _jobs.Enqueue(job);
+
+                public void Start() => new Thread(() =>
+                {
+                    while (true)
+                    {
+                        if ({|#0:_jobs.TryDequeue(out var job)|}) Console.WriteLine(job);
+                        else Thread.Sleep(10);
+                    }
+                }).Start();
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("This loop spins on TryDequeue of", "_jobs", "'Submit' on another thread", "it sleeps in Thread.Sleep between polls, wasting CPU and reacting late"));
+
+    [Fact]
+    public Task A_hot_polling_loop_with_a_stop_flag_is_reported_without_a_fix()
+        => Verify.VerifyNoCodeFixAsync(Usings + """
+            class C
+            {
+                private readonly BlockingCollection<int> _items = new BlockingCollection<int>();
+                private volatile bool _stop;
+
+                public void Produce(int item) => _items.Add(item);
+
+                public void Stop() => _stop = true;
+
+                public void Start() => Task.Run(() =>
+                {
+                    while (!_stop)
+                    {
+                        if ({|#0:_items.TryTake(out var item)|})
+                        {
+                            Console.WriteLine(item);
+                        }
+                    }
+                });
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("This loop spins on TryTake of", "_items", "'Produce' on another thread", "it burns a core whenever the collection is empty"));
+
+    [Fact]
+    public Task A_poll_that_waits_on_an_event_when_empty_is_not_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                private readonly ConcurrentQueue<int> _queue = new ConcurrentQueue<int>();
+                private readonly AutoResetEvent _added = new AutoResetEvent(false);
+
+                public void Add(int value) { _queue.Enqueue(value); _added.Set(); }
+
+                public void Start() => new Thread(() =>
+                {
+                    while (true)
+                    {
+                        if (_queue.TryDequeue(out var item)) Console.WriteLine(item);
+                        else _added.WaitOne(100);
+                    }
+                }).Start();
+            }
+            """);
+
+    [Fact]
+    public Task An_endless_polling_loop_becomes_a_consuming_foreach()
+        => VerifyFixAsync(Usings + """
+            class C
+            {
+                private readonly BlockingCollection<int> _items = new BlockingCollection<int>();
+
+                public void Produce(int item) => _items.Add(item);
+
+                public void Start() => Task.Run(() =>
+                {
+                    while (true)
+                    {
+                        if ([|_items.TryTake(out var item)|])
+                        {
+                            Console.WriteLine(item);
+                        }
+                        else
+                        {
+                            Thread.Sleep(1);
+                        }
+                    }
+                });
+            }
+            """, Usings + """
+            class C
+            {
+                private readonly BlockingCollection<int> _items = new BlockingCollection<int>();
+
+                public void Produce(int item) => _items.Add(item);
+
+                public void Start() => Task.Run(() =>
+                {
+                    foreach (var item in _items.GetConsumingEnumerable())
+                    {
+                        Console.WriteLine(item);
+                    }
+                });
+            }
+            """,
+            THR002PollingConsumerCodeFix.ConsumingEnumerableKey);
+
+    [Fact]
     public Task Draining_after_the_producer_is_joined_is_not_reported()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class C
@@ -312,7 +422,7 @@ public class THR002PollingConsumerTests
             """);
 
     [Fact]
-    public Task A_loop_that_also_waits_for_the_producer_to_finish_is_not_reported()
+    public Task A_loop_that_waits_for_the_producer_to_finish_does_not_give_up_but_spins()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class C
             {
@@ -325,11 +435,12 @@ public class THR002PollingConsumerTests
                 {
                     while (!_producerDone || !_queue.IsEmpty)
                     {
-                        if (_queue.TryDequeue(out var item)) Console.WriteLine(item);
+                        if ({|#0:_queue.TryDequeue(out var item)|}) Console.WriteLine(item);
                     }
                 }).Start();
             }
-            """);
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("This loop spins on TryDequeue of", "_queue", "'Produce' on another thread", "it burns a core whenever the collection is empty"));
 
     [Fact]
     public Task A_plain_queue_is_left_to_THR007()
