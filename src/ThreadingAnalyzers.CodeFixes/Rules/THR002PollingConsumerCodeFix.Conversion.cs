@@ -118,8 +118,7 @@ internal static class BlockingCollectionConversion
     /// <summary>The declarator of the field or local, when it declares only that variable.</summary>
     private static VariableDeclaratorSyntax? Declaration(ISymbol storage, CancellationToken cancellationToken)
         => storage.DeclaringSyntaxReferences.Length == 1
-            && storage.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Variables.Count: 1 } } declarator
-            && declarator.Parent.Parent is FieldDeclarationSyntax or LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0 }
+            && storage.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Variables.Count: 1, Parent: FieldDeclarationSyntax or LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0 } } } declarator
             ? declarator
             : null;
 

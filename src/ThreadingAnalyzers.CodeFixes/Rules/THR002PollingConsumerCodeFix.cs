@@ -54,9 +54,9 @@ public sealed class THR002PollingConsumerCodeFix : CodeFixProvider
 
             var condition = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
             var loop = condition.FirstAncestorOrSelf<StatementSyntax>(static s => s is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or IfStatementSyntax);
-            if (loop is IfStatementSyntax { Parent: BlockSyntax { Parent: WhileStatementSyntax or ForStatementSyntax } } ifBreak)
+            if (loop is IfStatementSyntax { Parent: BlockSyntax { Parent: StatementSyntax enclosing } } && enclosing is WhileStatementSyntax or ForStatementSyntax)
             {
-                loop = (StatementSyntax)ifBreak.Parent.Parent;
+                loop = enclosing;
             }
 
             if (loop is null || FixGuards.IsInBrokenMember(loop) || PollingShape.FromSyntax(loop) is not { } shape)
@@ -209,7 +209,7 @@ public sealed class THR002PollingConsumerCodeFix : CodeFixProvider
     }
 
     /// <summary><c>while (!q.TryTake(out item)) …;</c> (or the <c>if (q.TryTake(out item)) break;</c> form) as <c>item = q.Take();</c>.</summary>
-    private static StatementSyntax? BlockingTake(PollingShape shape, SemanticModel model, CancellationToken cancellationToken)
+    private static ExpressionStatementSyntax? BlockingTake(PollingShape shape, SemanticModel model, CancellationToken cancellationToken)
     {
         if (shape.Take is not InvocationExpressionSyntax { ArgumentList.Arguments: { Count: 1 } arguments } take
             || arguments[0] is not { RefKindKeyword.RawKind: (int)SyntaxKind.OutKeyword, Expression: IdentifierNameSyntax target }
