@@ -454,7 +454,7 @@ public sealed class THR003CompletionNeverSignalledAnalyzer : DiagnosticAnalyzer
                 return null;
             }
 
-            if (before is LocalFunctionStatementSyntax)
+            if (before is LocalFunctionStatementSyntax || before is TryStatementSyntax handled && CatchesEverything(handled))
             {
                 continue;
             }
@@ -466,6 +466,25 @@ public sealed class THR003CompletionNeverSignalledAnalyzer : DiagnosticAnalyzer
         }
 
         return null;
+    }
+
+    /// <summary>True for a <c>try</c> with a <c>catch</c> (or <c>catch (Exception)</c>) without a filter whose handlers do not throw: nothing escapes it.</summary>
+    private static bool CatchesEverything(TryStatementSyntax statement)
+    {
+        var catchAll = false;
+        foreach (var clause in statement.Catches)
+        {
+            catchAll |= clause.Filter is null && (clause.Declaration is null || clause.Declaration.Type.ToString() is "Exception" or "System.Exception" or "global::System.Exception");
+            foreach (var node in clause.Block.DescendantNodes(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+            {
+                if (node is ThrowStatementSyntax or ThrowExpressionSyntax)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return catchAll;
     }
 
     private static bool CannotThrow(IOperation operation)

@@ -372,6 +372,65 @@ public class THR003CompletionNeverSignalledTests
             """);
 
     [Fact]
+    public Task Completion_after_work_whose_exceptions_are_all_caught_is_not_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                static int Parse(string text) => int.Parse(text);
+
+                void Run(string[] inputs)
+                {
+                    var queue = new BlockingCollection<int>();
+                    var producer = Task.Run(() =>
+                    {
+                        try
+                        {
+                            foreach (var text in inputs) queue.Add(Parse(text));
+                        }
+                        catch (Exception error)
+                        {
+                            Console.WriteLine(error.Message);
+                        }
+
+                        queue.CompleteAdding();
+                    });
+                    foreach (var item in queue.GetConsumingEnumerable()) Console.WriteLine(item);
+                    producer.Wait();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Completion_after_a_catch_that_rethrows_is_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                static int Parse(string text) => int.Parse(text);
+
+                void Run(string[] inputs)
+                {
+                    var queue = new BlockingCollection<int>();
+                    var producer = Task.Run(() =>
+                    {
+                        try
+                        {
+                            foreach (var text in inputs) queue.Add(Parse(text));
+                        }
+                        catch (FormatException error)
+                        {
+                            Console.WriteLine(error.Message);
+                            throw;
+                        }
+
+                        [|queue.CompleteAdding()|];
+                    });
+                    foreach (var item in queue.GetConsumingEnumerable()) Console.WriteLine(item);
+                    producer.Wait();
+                }
+            }
+            """);
+
+    [Fact]
     public Task Completion_with_no_consumer_on_another_thread_is_not_reported()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class C
