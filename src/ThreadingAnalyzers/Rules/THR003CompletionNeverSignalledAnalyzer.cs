@@ -156,7 +156,7 @@ public sealed class THR003CompletionNeverSignalledAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var thrower = FirstThrowingStatement(semanticModel, block, statement, cancellationToken);
+        var thrower = FirstThrowingStatement(semanticModel, block, statement, name, cancellationToken);
         if (thrower is null)
         {
             return;
@@ -260,6 +260,10 @@ public sealed class THR003CompletionNeverSignalledAnalyzer : DiagnosticAnalyzer
                             return null;
                         case WhileStatementSyntax { Condition: LiteralExpressionSyntax { RawKind: (int)SyntaxKind.TrueLiteralExpression } } endless:
                             return endless;
+                        case WhileStatementSyntax { Condition: PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "IsCompleted" or "IsAddingCompleted" } completed } } untilCompleted
+                            when invocation.Expression is MemberAccessExpressionSyntax take && SyntaxFactory.AreEquivalent(take.Expression, completed.Expression):
+                            // Ends only through the completion too.
+                            return untilCompleted;
                         case ForStatementSyntax { Condition: null } forever:
                             return forever;
                         case WhileStatementSyntax or ForStatementSyntax or DoStatementSyntax or ForEachStatementSyntax:
@@ -445,7 +449,7 @@ public sealed class THR003CompletionNeverSignalledAnalyzer : DiagnosticAnalyzer
         => block.Parent is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax;
 
     /// <summary>The first statement before <paramref name="statement"/> in <paramref name="block"/> that can throw; null when none can.</summary>
-    private static StatementSyntax? FirstThrowingStatement(SemanticModel semanticModel, BlockSyntax block, StatementSyntax statement, CancellationToken cancellationToken)
+    private static StatementSyntax? FirstThrowingStatement(SemanticModel semanticModel, BlockSyntax block, StatementSyntax statement, string completion, CancellationToken cancellationToken)
     {
         foreach (var before in block.Statements)
         {
@@ -454,7 +458,7 @@ public sealed class THR003CompletionNeverSignalledAnalyzer : DiagnosticAnalyzer
                 return null;
             }
 
-            if (before is LocalFunctionStatementSyntax || before is TryStatementSyntax handled && CatchesEverything(handled))
+            if (before is LocalFunctionStatementSyntax || before is TryStatementSyntax handled && CatchesEverything(handled, completion))
             {
                 continue;
             }
@@ -468,23 +472,29 @@ public sealed class THR003CompletionNeverSignalledAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
-    /// <summary>True for a <c>try</c> with a <c>catch</c> (or <c>catch (Exception)</c>) without a filter whose handlers do not throw: nothing escapes it.</summary>
-    private static bool CatchesEverything(TryStatementSyntax statement)
+    /// <summary>
+    /// True for a <c>try</c> with a <c>catch</c> (or <c>catch (Exception)</c>) without a filter, whose handlers either do
+    /// not throw or make the same completion call themselves before they rethrow: no exception skips the completion.
+    /// </summary>
+    private static bool CatchesEverything(TryStatementSyntax statement, string completion)
     {
         var catchAll = false;
+        var throws = false;
+        var everyHandlerCompletes = true;
         foreach (var clause in statement.Catches)
         {
             catchAll |= clause.Filter is null && (clause.Declaration is null || clause.Declaration.Type.ToString() is "Exception" or "System.Exception" or "global::System.Exception");
+            var completes = false;
             foreach (var node in clause.Block.DescendantNodes(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
             {
-                if (node is ThrowStatementSyntax or ThrowExpressionSyntax)
-                {
-                    return false;
-                }
+                throws |= node is ThrowStatementSyntax or ThrowExpressionSyntax;
+                completes |= node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } && access.Name.Identifier.ValueText == completion;
             }
+
+            everyHandlerCompletes &= completes;
         }
 
-        return catchAll;
+        return catchAll && (!throws || everyHandlerCompletes);
     }
 
     private static bool CannotThrow(IOperation operation)

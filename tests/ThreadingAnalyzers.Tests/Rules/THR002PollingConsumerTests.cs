@@ -286,6 +286,25 @@ public class THR002PollingConsumerTests
             """);
 
     [Fact]
+    public Task Draining_after_awaiting_the_producer_task_is_not_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                async Task Run()
+                {
+                    var queue = new ConcurrentQueue<int>();
+                    var producer = Task.Run(() => queue.Enqueue(1));
+                    await producer;
+                    while (queue.Count > 0)
+                    {
+                        queue.TryDequeue(out var item);
+                        Console.WriteLine(item);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
     public Task A_periodic_flush_that_takes_what_is_there_now_is_not_reported()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class C

@@ -431,6 +431,60 @@ public class THR003CompletionNeverSignalledTests
             """);
 
     [Fact]
+    public Task Completion_after_a_catch_that_completes_before_rethrowing_is_not_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                private readonly Channel<int> _channel = Channel.CreateUnbounded<int>();
+
+                public void Start() => Task.Run(Produce);
+
+                private async Task Produce()
+                {
+                    try
+                    {
+                        for (var i = 0; i < 10; i++) await _channel.Writer.WriteAsync(100 / (5 - i));
+                    }
+                    catch (Exception error)
+                    {
+                        _channel.Writer.Complete(error);
+                        throw;
+                    }
+
+                    _channel.Writer.Complete();
+                }
+
+                public async Task<int> SumAsync()
+                {
+                    var sum = 0;
+                    await foreach (var value in _channel.Reader.ReadAllAsync()) sum += value;
+                    return sum;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_take_loop_until_the_collection_is_completed_is_reported_when_nothing_completes_it()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                void Run()
+                {
+                    var queue = new BlockingCollection<int>();
+                    var consumer = Task.Run(() =>
+                    {
+                        while (!queue.IsCompleted)
+                        {
+                            Console.WriteLine([|queue.Take()|]);
+                        }
+                    });
+                    queue.Add(1);
+                    consumer.Wait();
+                }
+            }
+            """);
+
+    [Fact]
     public Task Completion_with_no_consumer_on_another_thread_is_not_reported()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class C
