@@ -105,7 +105,7 @@ public sealed class THR002PollingConsumerAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        if (shape.Kind == PollingKind.EmptyCheck && !IsOneShotConsumer(statement, entries))
+        if (shape.Kind is PollingKind.EmptyCheck or PollingKind.EmptyLoop && !IsWholeConsumer(statement, entries, shape.Kind == PollingKind.EmptyCheck))
         {
             return;
         }
@@ -254,14 +254,21 @@ public sealed class THR002PollingConsumerAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// An <c>if</c> that gives up on an empty collection is a polling consumer only when it is the whole consumer: it
-    /// sits, outside any loop, directly in the delegate of a thread, task or pool work item.
+    /// A test that gives up on an empty collection is a consumer that quits too early only when it is the whole
+    /// consumer: outside any loop of its function (an outer loop makes it a drain that runs again, e.g. after waiting
+    /// for a signal), and either directly in the delegate of a thread, task or pool work item (not in a method such a
+    /// delegate calls, which may be a periodic flush), or — for a loop — in the code that starts the producer.
     /// </summary>
-    private static bool IsOneShotConsumer(IOperation statement, System.Collections.Generic.List<RegionEntry> entries)
+    private static bool IsWholeConsumer(IOperation statement, System.Collections.Generic.List<RegionEntry> entries, bool isCheck)
     {
         if (statement.GetEnclosingLoop() is not null)
         {
             return false;
+        }
+
+        if (entries.Count == 0)
+        {
+            return !isCheck;
         }
 
         var function = statement.GetEnclosingFunction()?.Syntax ?? FlowGraphs.GetRoot(statement).Syntax;

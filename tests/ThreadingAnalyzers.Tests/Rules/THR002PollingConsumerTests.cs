@@ -327,6 +327,62 @@ public class THR002PollingConsumerTests
             """);
 
     [Fact]
+    public Task A_drain_after_waiting_for_a_signal_in_an_outer_loop_is_not_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                private readonly ConcurrentQueue<int> _queue = new ConcurrentQueue<int>();
+                private readonly AutoResetEvent _added = new AutoResetEvent(false);
+                private volatile bool _stop;
+
+                public void Add(int value) { _queue.Enqueue(value); _added.Set(); }
+
+                public void Start() => new Thread(() =>
+                {
+                    while (!_stop)
+                    {
+                        _added.WaitOne();
+                        while (!_queue.IsEmpty)
+                        {
+                            _queue.TryDequeue(out var item);
+                            Console.WriteLine(item);
+                        }
+                    }
+                }).Start();
+            }
+            """);
+
+    [Fact]
+    public Task A_flush_method_that_a_worker_calls_periodically_is_not_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                private readonly ConcurrentQueue<int> _queue = new ConcurrentQueue<int>();
+                private volatile bool _stop;
+
+                public void Add(int value) => _queue.Enqueue(value);
+
+                public void Start() => new Thread(() =>
+                {
+                    while (!_stop)
+                    {
+                        Flush();
+                        Thread.Sleep(100);
+                    }
+                }).Start();
+
+                private void Flush()
+                {
+                    while (_queue.Count > 0)
+                    {
+                        _queue.TryDequeue(out var item);
+                        Console.WriteLine(item);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
     public Task A_try_take_with_a_timeout_or_a_token_is_not_reported()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class C
