@@ -1,13 +1,128 @@
 using System;
+using System.Collections.Generic;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Simplification;
 
 namespace ThreadingAnalyzers.CodeFixes.Infrastructure;
+
+/// <summary>How a fix names a type it introduces.</summary>
+internal enum TypeReference
+{
+    /// <summary>The simple name already binds to the type.</summary>
+    InScope,
+
+    /// <summary>Add a <c>using</c> for the namespace and write the simple name.</summary>
+    AddUsing,
+
+    /// <summary>A new <c>using</c> would change what existing code means: write the qualified name.</summary>
+    Qualify,
+}
 
 /// <summary>Adds a <c>using</c> directive when a type is not yet reachable by its simple name.</summary>
 internal static class UsingDirectives
 {
+    /// <summary>
+    /// How to refer to <paramref name="namespaceName"/>.<paramref name="typeName"/> at <paramref name="position"/>:
+    /// by its simple name when it binds already, through a new <c>using</c> when that cannot rebind any name in
+    /// the document, otherwise by its qualified name.
+    /// </summary>
+    public static TypeReference Plan(SemanticModel model, SyntaxNode root, int position, string namespaceName, string typeName, CancellationToken cancellationToken)
+    {
+        if (IsInScope(model, position, namespaceName, typeName))
+        {
+            return TypeReference.InScope;
+        }
+
+        return CanImport(model, root, namespaceName, cancellationToken) ? TypeReference.AddUsing : TypeReference.Qualify;
+    }
+
+    /// <summary>The expression that names the type under <paramref name="reference"/>, e.g. the receiver of a static call.</summary>
+    public static ExpressionSyntax TypeExpression(TypeReference reference, string namespaceName, string typeName)
+        => reference == TypeReference.Qualify
+            ? SyntaxFactory.ParseExpression("global::" + namespaceName + "." + typeName).WithAdditionalAnnotations(Simplifier.Annotation)
+            : SyntaxFactory.IdentifierName(typeName);
+
+    /// <summary>Adds the <c>using</c> when <paramref name="reference"/> asks for it.</summary>
+    public static SyntaxNode Apply(SyntaxNode root, TypeReference reference, string namespaceName)
+        => reference == TypeReference.AddUsing ? Add(root, namespaceName) : root;
+
+    /// <summary>
+    /// True when <c>using <paramref name="namespaceName"/>;</c> cannot change what a simple name in the document
+    /// means: no unresolved name and no name bound to another type shares a name with a type of that namespace
+    /// (the new directive would resolve the first and make the second ambiguous).
+    /// </summary>
+    public static bool CanImport(SemanticModel model, SyntaxNode root, string namespaceName, CancellationToken cancellationToken)
+    {
+        var names = TypeNames(model.Compilation, namespaceName);
+        if (names.Count == 0)
+        {
+            return true;
+        }
+
+        foreach (var node in root.DescendantNodes())
+        {
+            if (node is not SimpleNameSyntax name || !names.Contains(name.Identifier.ValueText) || IsQualified(name))
+            {
+                continue;
+            }
+
+            var symbol = model.GetSymbolInfo(name, cancellationToken).Symbol;
+            if (symbol is null
+                || (symbol is INamedTypeSymbol type && type.ContainingNamespace.ToDisplayString() != namespaceName))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static HashSet<string> TypeNames(Compilation compilation, string namespaceName)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        INamespaceSymbol? current = compilation.GlobalNamespace;
+        foreach (var part in namespaceName.Split('.'))
+        {
+            current = FindNamespace(current, part);
+            if (current is null)
+            {
+                return names;
+            }
+        }
+
+        foreach (var type in current.GetTypeMembers())
+        {
+            names.Add(type.Name);
+        }
+
+        return names;
+    }
+
+    private static INamespaceSymbol? FindNamespace(INamespaceSymbol parent, string name)
+    {
+        foreach (var member in parent.GetNamespaceMembers())
+        {
+            if (member.Name == name)
+            {
+                return member;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsQualified(SimpleNameSyntax name) => name.Parent switch
+    {
+        MemberAccessExpressionSyntax access => access.Name == name,
+        QualifiedNameSyntax qualified => qualified.Right == name,
+        MemberBindingExpressionSyntax => true,
+        AliasQualifiedNameSyntax alias => alias.Name == name,
+        _ => name.FirstAncestorOrSelf<UsingDirectiveSyntax>() is not null,
+    };
+
     /// <summary>True when <paramref name="typeName"/> already binds to a type of <paramref name="namespaceName"/> at <paramref name="position"/>.</summary>
     public static bool IsInScope(SemanticModel model, int position, string namespaceName, string typeName)
     {

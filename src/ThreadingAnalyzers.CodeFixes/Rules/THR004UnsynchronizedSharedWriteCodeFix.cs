@@ -29,6 +29,8 @@ public sealed class THR004UnsynchronizedSharedWriteCodeFix : CodeFixProvider
     public const string InterlockedKey = "THR004.UseInterlocked";
     public const string LockKey = "THR004.WrapInLock";
 
+    private const string ThreadingNamespace = "System.Threading";
+
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.UnsynchronizedSharedWrite);
 
     public override FixAllProvider GetFixAllProvider() => FixAll.Instance;
@@ -45,7 +47,13 @@ public sealed class THR004UnsynchronizedSharedWriteCodeFix : CodeFixProvider
         foreach (var diagnostic in context.Diagnostics)
         {
             var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            if (InterlockedReplacement(node, model, context.CancellationToken) is { } replacement)
+            if (FixGuards.IsInBrokenMember(node))
+            {
+                continue;
+            }
+
+            var reference = InterlockedReference(root, model, node.SpanStart, context.CancellationToken);
+            if (InterlockedReplacement(node, model, reference, context.CancellationToken) is { } replacement)
             {
                 var name = node.IsKind(SyntaxKind.PostIncrementExpression) || node.IsKind(SyntaxKind.PreIncrementExpression) ? "Increment"
                     : node.IsKind(SyntaxKind.PostDecrementExpression) || node.IsKind(SyntaxKind.PreDecrementExpression) ? "Decrement"
@@ -53,7 +61,7 @@ public sealed class THR004UnsynchronizedSharedWriteCodeFix : CodeFixProvider
                 context.RegisterCodeFix(
                     CodeAction.Create(
                         "Use Interlocked." + name,
-                        _ => Task.FromResult(context.Document.WithSyntaxRoot(WithInterlockedImport(root.ReplaceNode(node, replacement), model, node.SpanStart))),
+                        _ => Task.FromResult(context.Document.WithSyntaxRoot(UsingDirectives.Apply(root.ReplaceNode(node, replacement), reference, ThreadingNamespace))),
                         InterlockedKey),
                     diagnostic);
             }
@@ -72,6 +80,11 @@ public sealed class THR004UnsynchronizedSharedWriteCodeFix : CodeFixProvider
 
     internal static LockWrapping.Plan? LockPlan(SyntaxNode root, SemanticModel model, SyntaxNode node, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
+        if (FixGuards.IsInBrokenMember(node))
+        {
+            return null;
+        }
+
         var target = WrittenExpression(node);
         if (target is null || model.GetSymbolInfo(target, cancellationToken).Symbol is not { } storage)
         {
@@ -92,7 +105,7 @@ public sealed class THR004UnsynchronizedSharedWriteCodeFix : CodeFixProvider
     };
 
     /// <summary>The Interlocked call that replaces <paramref name="node"/>, or null when the shape is not one the fix proves safe.</summary>
-    internal static ExpressionSyntax? InterlockedReplacement(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
+    internal static ExpressionSyntax? InterlockedReplacement(SyntaxNode node, SemanticModel model, TypeReference reference, CancellationToken cancellationToken)
     {
         var (target, method, amount, adjust) = node switch
         {
@@ -140,7 +153,7 @@ public sealed class THR004UnsynchronizedSharedWriteCodeFix : CodeFixProvider
             return null;
         }
 
-        var typeExpression = SyntaxFactory.IdentifierName("Interlocked");
+        var typeExpression = UsingDirectives.TypeExpression(reference, ThreadingNamespace, "Interlocked");
         var arguments = new List<ArgumentSyntax>
         {
             SyntaxFactory.Argument(null, SyntaxFactory.Token(SyntaxKind.RefKeyword), target.WithoutTrivia()),
@@ -165,8 +178,8 @@ public sealed class THR004UnsynchronizedSharedWriteCodeFix : CodeFixProvider
         return call.WithTriviaFrom(node).WithAdditionalAnnotations(Formatter.Annotation);
     }
 
-    private static SyntaxNode WithInterlockedImport(SyntaxNode root, SemanticModel model, int position)
-        => UsingDirectives.IsInScope(model, position, "System.Threading", "Interlocked") ? root : UsingDirectives.Add(root, "System.Threading");
+    private static TypeReference InterlockedReference(SyntaxNode root, SemanticModel model, int position, CancellationToken cancellationToken)
+        => UsingDirectives.Plan(model, root, position, ThreadingNamespace, "Interlocked", cancellationToken);
 
     private static PrefixUnaryExpressionSyntax Negate(ExpressionSyntax value)
     {
@@ -260,22 +273,28 @@ public sealed class THR004UnsynchronizedSharedWriteCodeFix : CodeFixProvider
             if (fixAllContext.CodeActionEquivalenceKey == InterlockedKey)
             {
                 var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
+                TypeReference? reference = null;
                 foreach (var diagnostic in diagnostics)
                 {
                     var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-                    if (InterlockedReplacement(node, model, cancellationToken) is { } replacement)
+                    if (FixGuards.IsInBrokenMember(node))
+                    {
+                        continue;
+                    }
+
+                    reference ??= InterlockedReference(root, model, node.SpanStart, cancellationToken);
+                    if (InterlockedReplacement(node, model, reference.Value, cancellationToken) is { } replacement)
                     {
                         replacements[node] = replacement;
                     }
                 }
 
-                if (replacements.Count == 0)
+                if (replacements.Count == 0 || reference is not { } chosen)
                 {
                     return document;
                 }
 
-                var position = replacements.Keys.First().SpanStart;
-                return document.WithSyntaxRoot(WithInterlockedImport(root.ReplaceNodes(replacements.Keys, (original, _) => replacements[original]), model, position));
+                return document.WithSyntaxRoot(UsingDirectives.Apply(root.ReplaceNodes(replacements.Keys, (original, _) => replacements[original]), chosen, ThreadingNamespace));
             }
 
             var plans = new List<LockWrapping.Plan>();

@@ -468,6 +468,40 @@ public class THR004UnsynchronizedSharedWriteTests
             """, THR004UnsynchronizedSharedWriteCodeFix.InterlockedKey);
 
     [Fact]
+    public Task Fix_qualifies_Interlocked_when_a_new_using_would_make_an_existing_name_ambiguous()
+        => VerifyFixAsync("""
+            using System.Threading.Tasks;
+            using System.Timers;
+
+            class C
+            {
+                int count;
+                Timer timer = new Timer(5);
+                void M() => Parallel.For(0, 100, i => [|count++|]);
+            }
+            """, """
+            using System.Threading.Tasks;
+            using System.Timers;
+
+            class C
+            {
+                int count;
+                Timer timer = new Timer(5);
+                void M() => Parallel.For(0, 100, i => System.Threading.Interlocked.Increment(ref count));
+            }
+            """, THR004UnsynchronizedSharedWriteCodeFix.InterlockedKey);
+
+    [Fact]
+    public Task No_fix_in_a_member_with_syntax_errors()
+        => Verify.VerifyNoCodeFixAsync(Usings + """
+            class C
+            {
+                int count;
+                void M() { Parallel.For(0, 10, i => { [|count += 1|]; int x = {|CS1525:;|} }); }
+            }
+            """);
+
+    [Fact]
     public Task Fix_adds_a_lock_field_and_guards_every_access_of_the_storage()
         => VerifyFixAsync(Usings + """
             class C
