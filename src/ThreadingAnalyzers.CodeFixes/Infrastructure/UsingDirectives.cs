@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -8,53 +9,89 @@ using Microsoft.CodeAnalysis.Simplification;
 
 namespace ThreadingAnalyzers.CodeFixes.Infrastructure;
 
-/// <summary>How a fix names a type it introduces.</summary>
-internal enum TypeReference
-{
-    /// <summary>The simple name already binds to the type.</summary>
-    InScope,
-
-    /// <summary>Add a <c>using</c> for the namespace and write the simple name.</summary>
-    AddUsing,
-
-    /// <summary>A new <c>using</c> would change what existing code means: write the qualified name.</summary>
-    Qualify,
-}
-
-/// <summary>Adds a <c>using</c> directive when a type is not yet reachable by its simple name.</summary>
+/// <summary>
+/// Brings the types a fix writes into scope: through a <c>using</c> directive when that cannot change what existing
+/// code means, otherwise by writing their qualified names.
+/// </summary>
 internal static class UsingDirectives
 {
+    private const string ImportAnnotationKind = "ThreadingAnalyzers.ImportedType";
+
     /// <summary>
-    /// How to refer to <paramref name="namespaceName"/>.<paramref name="typeName"/> at <paramref name="position"/>:
-    /// by its simple name when it binds already, through a new <c>using</c> when that cannot rebind any name in
-    /// the document, otherwise by its qualified name.
+    /// The simple name of <paramref name="namespaceName"/>.<paramref name="typeName"/> for new code, marked so that
+    /// <see cref="Import"/> can qualify it when a <c>using</c> cannot be added.
     /// </summary>
-    public static TypeReference Plan(SemanticModel model, SyntaxNode root, int position, string namespaceName, string typeName, CancellationToken cancellationToken)
+    public static IdentifierNameSyntax NewTypeName(string namespaceName, string typeName)
+        => MarkForImport(SyntaxFactory.IdentifierName(typeName), namespaceName);
+
+    /// <summary>The generic form of <see cref="NewTypeName(string, string)"/>: <c>List&lt;Thread&gt;</c>.</summary>
+    public static GenericNameSyntax NewTypeName(string namespaceName, string typeName, params TypeSyntax[] typeArguments)
+        => MarkForImport(SyntaxFactory.GenericName(SyntaxFactory.Identifier(typeName), SyntaxFactory.TypeArgumentList(SyntaxFactory.SeparatedList(typeArguments))), namespaceName);
+
+    /// <summary>Marks a simple name the fix wrote as naming a type of <paramref name="namespaceName"/> (see <see cref="Import"/>).</summary>
+    public static T MarkForImport<T>(T name, string namespaceName)
+        where T : SimpleNameSyntax
+        => name.WithAdditionalAnnotations(new SyntaxAnnotation(ImportAnnotationKind, namespaceName));
+
+    /// <summary>
+    /// Makes the names from <see cref="NewTypeName"/> of <paramref name="namespaceName"/> in <paramref name="newRoot"/>
+    /// bind: nothing to do when <paramref name="typeName"/> already binds at <paramref name="position"/> of the
+    /// original document; a new <c>using</c> when it cannot rebind a name of the original document; otherwise the
+    /// marked names become qualified ones.
+    /// </summary>
+    public static SyntaxNode Import(SyntaxNode newRoot, SemanticModel model, int position, string namespaceName, string typeName, CancellationToken cancellationToken)
     {
         if (IsInScope(model, position, namespaceName, typeName))
         {
-            return TypeReference.InScope;
+            return newRoot;
         }
 
-        return CanImport(model, root, namespaceName, cancellationToken) ? TypeReference.AddUsing : TypeReference.Qualify;
+        if (CanImport(model, model.SyntaxTree.GetRoot(cancellationToken), namespaceName, cancellationToken))
+        {
+            return Add(newRoot, namespaceName);
+        }
+
+        var marked = new List<SimpleNameSyntax>();
+        foreach (var node in newRoot.GetAnnotatedNodes(ImportAnnotationKind))
+        {
+            if (node is SimpleNameSyntax name && name.GetAnnotations(ImportAnnotationKind).Any(a => a.Data == namespaceName))
+            {
+                marked.Add(name);
+            }
+        }
+
+        return newRoot.ReplaceNodes(marked, (original, _) => Qualified(original, namespaceName));
     }
 
-    /// <summary>The expression that names the type under <paramref name="reference"/>, e.g. the receiver of a static call.</summary>
-    public static ExpressionSyntax TypeExpression(TypeReference reference, string namespaceName, string typeName)
-        => reference == TypeReference.Qualify
-            ? SyntaxFactory.ParseExpression("global::" + namespaceName + "." + typeName).WithAdditionalAnnotations(Simplifier.Annotation)
-            : SyntaxFactory.IdentifierName(typeName);
+    /// <summary>True when <paramref name="typeName"/> already binds to a type of <paramref name="namespaceName"/> at <paramref name="position"/>.</summary>
+    public static bool IsInScope(SemanticModel model, int position, string namespaceName, string typeName)
+    {
+        foreach (var symbol in model.LookupNamespacesAndTypes(position, name: typeName))
+        {
+            if (symbol is INamedTypeSymbol type && type.ContainingNamespace.ToDisplayString() == namespaceName)
+            {
+                return true;
+            }
+        }
 
-    /// <summary>Adds the <c>using</c> when <paramref name="reference"/> asks for it.</summary>
-    public static SyntaxNode Apply(SyntaxNode root, TypeReference reference, string namespaceName)
-        => reference == TypeReference.AddUsing ? Add(root, namespaceName) : root;
+        return false;
+    }
+
+    private static SyntaxNode Qualified(SimpleNameSyntax name, string namespaceName)
+    {
+        var bare = name.WithoutTrivia();
+        SyntaxNode qualified = name.Parent is MemberAccessExpressionSyntax access && access.Expression == name
+            ? SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.ParseExpression("global::" + namespaceName), bare)
+            : SyntaxFactory.QualifiedName(SyntaxFactory.ParseName("global::" + namespaceName), bare);
+        return qualified.WithTriviaFrom(name).WithAdditionalAnnotations(Simplifier.Annotation);
+    }
 
     /// <summary>
     /// True when <c>using <paramref name="namespaceName"/>;</c> cannot change what a simple name in the document
     /// means: no unresolved name and no name bound to another type shares a name with a type of that namespace
     /// (the new directive would resolve the first and make the second ambiguous).
     /// </summary>
-    public static bool CanImport(SemanticModel model, SyntaxNode root, string namespaceName, CancellationToken cancellationToken)
+    private static bool CanImport(SemanticModel model, SyntaxNode root, string namespaceName, CancellationToken cancellationToken)
     {
         var names = TypeNames(model.Compilation, namespaceName);
         if (names.Count == 0)
@@ -122,20 +159,6 @@ internal static class UsingDirectives
         AliasQualifiedNameSyntax alias => alias.Name == name,
         _ => name.FirstAncestorOrSelf<UsingDirectiveSyntax>() is not null,
     };
-
-    /// <summary>True when <paramref name="typeName"/> already binds to a type of <paramref name="namespaceName"/> at <paramref name="position"/>.</summary>
-    public static bool IsInScope(SemanticModel model, int position, string namespaceName, string typeName)
-    {
-        foreach (var symbol in model.LookupNamespacesAndTypes(position, name: typeName))
-        {
-            if (symbol is INamedTypeSymbol type && type.ContainingNamespace.ToDisplayString() == namespaceName)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     /// <summary>Adds <c>using <paramref name="namespaceName"/>;</c> to the compilation unit, in ordinal order among the existing ones.</summary>
     public static SyntaxNode Add(SyntaxNode root, string namespaceName)

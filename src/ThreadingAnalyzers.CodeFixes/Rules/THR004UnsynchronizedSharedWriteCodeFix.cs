@@ -52,8 +52,7 @@ public sealed class THR004UnsynchronizedSharedWriteCodeFix : CodeFixProvider
                 continue;
             }
 
-            var reference = InterlockedReference(root, model, node.SpanStart, context.CancellationToken);
-            if (InterlockedReplacement(node, model, reference, context.CancellationToken) is { } replacement)
+            if (InterlockedReplacement(node, model, context.CancellationToken) is { } replacement)
             {
                 var name = node.IsKind(SyntaxKind.PostIncrementExpression) || node.IsKind(SyntaxKind.PreIncrementExpression) ? "Increment"
                     : node.IsKind(SyntaxKind.PostDecrementExpression) || node.IsKind(SyntaxKind.PreDecrementExpression) ? "Decrement"
@@ -61,7 +60,7 @@ public sealed class THR004UnsynchronizedSharedWriteCodeFix : CodeFixProvider
                 context.RegisterCodeFix(
                     CodeAction.Create(
                         "Use Interlocked." + name,
-                        _ => Task.FromResult(context.Document.WithSyntaxRoot(UsingDirectives.Apply(root.ReplaceNode(node, replacement), reference, ThreadingNamespace))),
+                        _ => Task.FromResult(context.Document.WithSyntaxRoot(WithInterlockedImport(root.ReplaceNode(node, replacement), model, node.SpanStart, context.CancellationToken))),
                         InterlockedKey),
                     diagnostic);
             }
@@ -105,7 +104,7 @@ public sealed class THR004UnsynchronizedSharedWriteCodeFix : CodeFixProvider
     };
 
     /// <summary>The Interlocked call that replaces <paramref name="node"/>, or null when the shape is not one the fix proves safe.</summary>
-    internal static ExpressionSyntax? InterlockedReplacement(SyntaxNode node, SemanticModel model, TypeReference reference, CancellationToken cancellationToken)
+    internal static ExpressionSyntax? InterlockedReplacement(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
     {
         var (target, method, amount, adjust) = node switch
         {
@@ -153,7 +152,7 @@ public sealed class THR004UnsynchronizedSharedWriteCodeFix : CodeFixProvider
             return null;
         }
 
-        var typeExpression = UsingDirectives.TypeExpression(reference, ThreadingNamespace, "Interlocked");
+        var typeExpression = UsingDirectives.NewTypeName(ThreadingNamespace, "Interlocked");
         var arguments = new List<ArgumentSyntax>
         {
             SyntaxFactory.Argument(null, SyntaxFactory.Token(SyntaxKind.RefKeyword), target.WithoutTrivia()),
@@ -178,8 +177,8 @@ public sealed class THR004UnsynchronizedSharedWriteCodeFix : CodeFixProvider
         return call.WithTriviaFrom(node).WithAdditionalAnnotations(Formatter.Annotation);
     }
 
-    private static TypeReference InterlockedReference(SyntaxNode root, SemanticModel model, int position, CancellationToken cancellationToken)
-        => UsingDirectives.Plan(model, root, position, ThreadingNamespace, "Interlocked", cancellationToken);
+    private static SyntaxNode WithInterlockedImport(SyntaxNode root, SemanticModel model, int position, CancellationToken cancellationToken)
+        => UsingDirectives.Import(root, model, position, ThreadingNamespace, "Interlocked", cancellationToken);
 
     private static PrefixUnaryExpressionSyntax Negate(ExpressionSyntax value)
     {
@@ -273,7 +272,6 @@ public sealed class THR004UnsynchronizedSharedWriteCodeFix : CodeFixProvider
             if (fixAllContext.CodeActionEquivalenceKey == InterlockedKey)
             {
                 var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
-                TypeReference? reference = null;
                 foreach (var diagnostic in diagnostics)
                 {
                     var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
@@ -282,19 +280,19 @@ public sealed class THR004UnsynchronizedSharedWriteCodeFix : CodeFixProvider
                         continue;
                     }
 
-                    reference ??= InterlockedReference(root, model, node.SpanStart, cancellationToken);
-                    if (InterlockedReplacement(node, model, reference.Value, cancellationToken) is { } replacement)
+                    if (InterlockedReplacement(node, model, cancellationToken) is { } replacement)
                     {
                         replacements[node] = replacement;
                     }
                 }
 
-                if (replacements.Count == 0 || reference is not { } chosen)
+                if (replacements.Count == 0)
                 {
                     return document;
                 }
 
-                return document.WithSyntaxRoot(UsingDirectives.Apply(root.ReplaceNodes(replacements.Keys, (original, _) => replacements[original]), chosen, ThreadingNamespace));
+                var position = replacements.Keys.First().SpanStart;
+                return document.WithSyntaxRoot(WithInterlockedImport(root.ReplaceNodes(replacements.Keys, (original, _) => replacements[original]), model, position, cancellationToken));
             }
 
             var plans = new List<LockWrapping.Plan>();
