@@ -352,6 +352,36 @@ public class THR004UnsynchronizedSharedWriteTests
             """);
 
     [Fact]
+    public Task Two_threads_storing_the_same_constant_are_not_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                bool _failed;
+                int _state;
+                void Work() { try { } catch { _failed = true; _state = 2; } }
+                void M()
+                {
+                    new Thread(Work).Start();
+                    Task.Run(() => { _failed = true; _state = 2; });
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Two_threads_storing_different_constants_are_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                int _state;
+                void M()
+                {
+                    new Thread(() => { [|_state = 1|]; }).Start();
+                    Task.Run(() => { [|_state = 2|]; });
+                }
+            }
+            """);
+
+    [Fact]
     public Task Lazy_initialization_of_a_reference_and_ref_arguments_only_read_are_not_reported()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class C
@@ -712,7 +742,7 @@ public class THR004UnsynchronizedSharedWriteTests
                 void M() => Parallel.For(0, 10, i =>
                 {
                     [|x += 1.5|];
-                    [|y = "i"|];
+                    [|y = i.ToString()|];
                 });
             }
             """, Usings + """
@@ -729,7 +759,7 @@ public class THR004UnsynchronizedSharedWriteTests
                     }
                     lock (_sync)
                     {
-                        y = "i";
+                        y = i.ToString();
                     }
                 });
             }
