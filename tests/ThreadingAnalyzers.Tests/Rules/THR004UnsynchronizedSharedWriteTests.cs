@@ -142,13 +142,13 @@ public class THR004UnsynchronizedSharedWriteTests
         => Verify.VerifyAnalyzerAsync(Usings + """
             class C
             {
-                readonly object _sync = new object();
+                readonly object _gate = new object();
                 int _value;
-                void Reset() { lock (_sync) { _value = 0; } }
+                void Reset() { lock (_gate) { _value = 0; } }
                 void M() => Task.Run(() => {|#0:_value = 42|});
             }
             """,
-            Verify.Diagnostic().WithLocation(0).WithArguments("_value", "assigned", "by the Task.Run callback without synchronization, but is written under lock(_sync) elsewhere"));
+            Verify.Diagnostic().WithLocation(0).WithArguments("_value", "assigned", "by the Task.Run callback without synchronization, but is written under lock(_gate) elsewhere"));
 
     [Fact]
     public Task A_ref_argument_write_and_an_auto_property_are_reported()
@@ -236,16 +236,16 @@ public class THR004UnsynchronizedSharedWriteTests
         => Verify.VerifyAnalyzerAsync(Usings + """
             class C
             {
-                readonly object _sync = new object();
+                readonly object _monitor = new object();
                 readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
                 int a, b, c, d, e;
                 void M() => Parallel.For(0, 10, i =>
                 {
                     Interlocked.Increment(ref a);
                     Volatile.Write(ref b, i);
-                    lock (_sync) { c++; }
-                    Monitor.Enter(_sync);
-                    try { d++; } finally { Monitor.Exit(_sync); }
+                    lock (_monitor) { c++; }
+                    Monitor.Enter(_monitor);
+                    try { d++; } finally { Monitor.Exit(_monitor); }
                     _gate.Wait();
                     try { e++; } finally { _gate.Release(); }
                 });
@@ -257,10 +257,10 @@ public class THR004UnsynchronizedSharedWriteTests
         => Verify.VerifyAnalyzerAsync(Usings + """
             class C
             {
-                readonly object _sync = new object();
+                readonly object _gate = new object();
                 int _n;
                 void Update() => _n++;
-                void M() => Parallel.For(0, 10, i => { lock (_sync) { Update(); } });
+                void M() => Parallel.For(0, 10, i => { lock (_gate) { Update(); } });
             }
             """);
 
@@ -269,12 +269,12 @@ public class THR004UnsynchronizedSharedWriteTests
         => Verify.VerifyAnalyzerAsync(Usings + """
             class C
             {
-                readonly object _sync = new object();
+                readonly object _gate = new object();
                 long total;
                 int count;
                 void M()
                 {
-                    Parallel.For(0, 100, () => 0L, (i, state, subtotal) => subtotal + i, subtotal => { lock (_sync) { total += subtotal; } });
+                    Parallel.For(0, 100, () => 0L, (i, state, subtotal) => subtotal + i, subtotal => { lock (_gate) { total += subtotal; } });
                     Parallel.For(0, 100, () => 0, (i, state, local) => local + 1, local => Interlocked.Add(ref count, local));
                 }
             }
@@ -546,18 +546,18 @@ public class THR004UnsynchronizedSharedWriteTests
             """, Usings + """
             class C
             {
-                private readonly object _sync = new object();
+                private readonly object _gate = new object();
                 double total;
                 void M() => Parallel.For(0, 100, i =>
                 {
-                    lock (_sync)
+                    lock (_gate)
                     {
                         total += i * 0.5;
                     }
                 });
                 public double Read()
                 {
-                    lock (_sync)
+                    lock (_gate)
                     {
                         return total;
                     }
@@ -582,7 +582,7 @@ public class THR004UnsynchronizedSharedWriteTests
             """, Usings + """
             class C
             {
-                private static readonly object s_sync = new object();
+                private static readonly object s_gate = new object();
                 private readonly object _gate = new object();
                 string _last = "";
                 static string s_name = "";
@@ -592,7 +592,7 @@ public class THR004UnsynchronizedSharedWriteTests
                     {
                         _last = i.ToString();
                     }
-                    lock (s_sync)
+                    lock (s_gate)
                     {
                         s_name = "x" + i;
                     }
@@ -681,18 +681,18 @@ public class THR004UnsynchronizedSharedWriteTests
             """, Usings + """
             class C
             {
-                private static readonly object s_sync = new object();
+                private static readonly object s_gate = new object();
                 public static decimal Total { get; set; }
                 void Add(decimal amount)
                 {
-                    lock (s_sync)
+                    lock (s_gate)
                     {
                         Total += amount;
                     }
                 }
                 decimal Read()
                 {
-                    lock (s_sync)
+                    lock (s_gate)
                     {
                         return Total;
                     }
@@ -748,16 +748,16 @@ public class THR004UnsynchronizedSharedWriteTests
             """, Usings + """
             class C
             {
-                private readonly object _sync = new object();
+                private readonly object _gate = new object();
                 double x;
                 string y = "";
                 void M() => Parallel.For(0, 10, i =>
                 {
-                    lock (_sync)
+                    lock (_gate)
                     {
                         x += 1.5;
                     }
-                    lock (_sync)
+                    lock (_gate)
                     {
                         y = i.ToString();
                     }
