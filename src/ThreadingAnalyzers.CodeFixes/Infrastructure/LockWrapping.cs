@@ -117,7 +117,7 @@ internal static class LockWrapping
                 return null;
             }
 
-            lockName = UniqueMemberName(type, isStatic ? "s_sync" : "_sync");
+            lockName = UniqueMemberName(type, isStatic ? "s_gate" : "_gate");
             newFieldIn = typeDeclaration;
         }
 

@@ -91,7 +91,7 @@ internal static class VolatileFields
     /// <summary><c>Volatile.Read(ref <paramref name="storage"/>)</c>, annotated for formatting.</summary>
     public static ExpressionSyntax VolatileRead(ExpressionSyntax storage)
         => SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.IdentifierName("Volatile"), SyntaxFactory.IdentifierName("Read")),
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, UsingDirectives.NewTypeName("System.Threading", "Volatile"), SyntaxFactory.IdentifierName("Read")),
                 SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(
                     SyntaxFactory.Argument(null, SyntaxFactory.Token(SyntaxKind.RefKeyword), storage.WithoutTrivia()))))
             .WithTriviaFrom(storage)
@@ -100,7 +100,7 @@ internal static class VolatileFields
     /// <summary><c>Volatile.Write(ref <paramref name="storage"/>, <paramref name="value"/>)</c>, annotated for formatting.</summary>
     public static ExpressionSyntax VolatileWrite(ExpressionSyntax storage, ExpressionSyntax value)
         => SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.IdentifierName("Volatile"), SyntaxFactory.IdentifierName("Write")),
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, UsingDirectives.NewTypeName("System.Threading", "Volatile"), SyntaxFactory.IdentifierName("Write")),
                 SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
                 {
                     SyntaxFactory.Argument(null, SyntaxFactory.Token(SyntaxKind.RefKeyword), storage.WithoutTrivia()),

@@ -29,6 +29,8 @@ public sealed class THR004UnsynchronizedSharedWriteCodeFix : CodeFixProvider
     public const string InterlockedKey = "THR004.UseInterlocked";
     public const string LockKey = "THR004.WrapInLock";
 
+    private const string ThreadingNamespace = "System.Threading";
+
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.UnsynchronizedSharedWrite);
 
     public override FixAllProvider GetFixAllProvider() => FixAll.Instance;
@@ -45,6 +47,11 @@ public sealed class THR004UnsynchronizedSharedWriteCodeFix : CodeFixProvider
         foreach (var diagnostic in context.Diagnostics)
         {
             var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            if (FixGuards.IsInBrokenMember(node))
+            {
+                continue;
+            }
+
             if (InterlockedReplacement(node, model, context.CancellationToken) is { } replacement)
             {
                 var name = node.IsKind(SyntaxKind.PostIncrementExpression) || node.IsKind(SyntaxKind.PreIncrementExpression) ? "Increment"
@@ -53,7 +60,7 @@ public sealed class THR004UnsynchronizedSharedWriteCodeFix : CodeFixProvider
                 context.RegisterCodeFix(
                     CodeAction.Create(
                         "Use Interlocked." + name,
-                        _ => Task.FromResult(context.Document.WithSyntaxRoot(WithInterlockedImport(root.ReplaceNode(node, replacement), model, node.SpanStart))),
+                        _ => Task.FromResult(context.Document.WithSyntaxRoot(WithInterlockedImport(root.ReplaceNode(node, replacement), model, node.SpanStart, context.CancellationToken))),
                         InterlockedKey),
                     diagnostic);
             }
@@ -72,6 +79,11 @@ public sealed class THR004UnsynchronizedSharedWriteCodeFix : CodeFixProvider
 
     internal static LockWrapping.Plan? LockPlan(SyntaxNode root, SemanticModel model, SyntaxNode node, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
+        if (FixGuards.IsInBrokenMember(node))
+        {
+            return null;
+        }
+
         var target = WrittenExpression(node);
         if (target is null || model.GetSymbolInfo(target, cancellationToken).Symbol is not { } storage)
         {
@@ -140,7 +152,7 @@ public sealed class THR004UnsynchronizedSharedWriteCodeFix : CodeFixProvider
             return null;
         }
 
-        var typeExpression = SyntaxFactory.IdentifierName("Interlocked");
+        var typeExpression = UsingDirectives.NewTypeName(ThreadingNamespace, "Interlocked");
         var arguments = new List<ArgumentSyntax>
         {
             SyntaxFactory.Argument(null, SyntaxFactory.Token(SyntaxKind.RefKeyword), target.WithoutTrivia()),
@@ -165,8 +177,8 @@ public sealed class THR004UnsynchronizedSharedWriteCodeFix : CodeFixProvider
         return call.WithTriviaFrom(node).WithAdditionalAnnotations(Formatter.Annotation);
     }
 
-    private static SyntaxNode WithInterlockedImport(SyntaxNode root, SemanticModel model, int position)
-        => UsingDirectives.IsInScope(model, position, "System.Threading", "Interlocked") ? root : UsingDirectives.Add(root, "System.Threading");
+    private static SyntaxNode WithInterlockedImport(SyntaxNode root, SemanticModel model, int position, CancellationToken cancellationToken)
+        => UsingDirectives.Import(root, model, position, ThreadingNamespace, "Interlocked", cancellationToken);
 
     private static PrefixUnaryExpressionSyntax Negate(ExpressionSyntax value)
     {
@@ -263,6 +275,11 @@ public sealed class THR004UnsynchronizedSharedWriteCodeFix : CodeFixProvider
                 foreach (var diagnostic in diagnostics)
                 {
                     var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+                    if (FixGuards.IsInBrokenMember(node))
+                    {
+                        continue;
+                    }
+
                     if (InterlockedReplacement(node, model, cancellationToken) is { } replacement)
                     {
                         replacements[node] = replacement;
@@ -275,7 +292,7 @@ public sealed class THR004UnsynchronizedSharedWriteCodeFix : CodeFixProvider
                 }
 
                 var position = replacements.Keys.First().SpanStart;
-                return document.WithSyntaxRoot(WithInterlockedImport(root.ReplaceNodes(replacements.Keys, (original, _) => replacements[original]), model, position));
+                return document.WithSyntaxRoot(WithInterlockedImport(root.ReplaceNodes(replacements.Keys, (original, _) => replacements[original]), model, position, cancellationToken));
             }
 
             var plans = new List<LockWrapping.Plan>();

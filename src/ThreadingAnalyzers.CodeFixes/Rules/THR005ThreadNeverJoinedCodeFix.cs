@@ -60,7 +60,7 @@ public sealed class THR005ThreadNeverJoinedCodeFix : CodeFixProvider
                         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
                         plan.Apply(editor);
                         var changed = editor.GetChangedRoot();
-                        return document.WithSyntaxRoot(plan.ListPosition is int position ? WithUsings(changed, model, position) : changed);
+                        return document.WithSyntaxRoot(plan.ListPosition is int position ? WithUsings(changed, model, position, cancellationToken) : changed);
                     },
                     plan.Key),
                 diagnostic);
@@ -96,7 +96,7 @@ public sealed class THR005ThreadNeverJoinedCodeFix : CodeFixProvider
         }
 
         var changed = editor.GetChangedRoot();
-        return document.WithSyntaxRoot(listPosition is int position ? WithUsings(changed, model, position) : changed);
+        return document.WithSyntaxRoot(listPosition is int position ? WithUsings(changed, model, position, context.CancellationToken) : changed);
     }
 
     private sealed class FixPlan
@@ -219,8 +219,7 @@ public sealed class THR005ThreadNeverJoinedCodeFix : CodeFixProvider
         var member = MemberOf(loop);
         var listName = FreshName(member, reserved, "threads", "startedThreads");
         var itemName = thread.IsInline ? thread.Name : FreshName(member, reserved, "thread", "startedThread");
-        var listType = SyntaxFactory.GenericName(SyntaxFactory.Identifier("List"))
-            .WithTypeArgumentList(SyntaxFactory.TypeArgumentList(SyntaxFactory.SingletonSeparatedList<TypeSyntax>(SyntaxFactory.IdentifierName("Thread"))));
+        var listType = UsingDirectives.NewTypeName("System.Collections.Generic", "List", UsingDirectives.NewTypeName("System.Threading", "Thread"));
         var declaration = SyntaxFactory.LocalDeclarationStatement(
             SyntaxFactory.VariableDeclaration(
                 SyntaxFactory.IdentifierName("var"),
@@ -255,19 +254,10 @@ public sealed class THR005ThreadNeverJoinedCodeFix : CodeFixProvider
     }
 
     /// <summary>Imports the namespaces of <c>List&lt;Thread&gt;</c> when a collect fix wrote it and they are not imported yet at <paramref name="position"/>.</summary>
-    private static SyntaxNode WithUsings(SyntaxNode root, SemanticModel model, int position)
+    private static SyntaxNode WithUsings(SyntaxNode root, SemanticModel model, int position, CancellationToken cancellationToken)
     {
-        if (!UsingDirectives.IsInScope(model, position, "System.Collections.Generic", "List"))
-        {
-            root = UsingDirectives.Add(root, "System.Collections.Generic");
-        }
-
-        if (!UsingDirectives.IsInScope(model, position, "System.Threading", "Thread"))
-        {
-            root = UsingDirectives.Add(root, "System.Threading");
-        }
-
-        return root;
+        root = UsingDirectives.Import(root, model, position, "System.Collections.Generic", "List", cancellationToken);
+        return UsingDirectives.Import(root, model, position, "System.Threading", "Thread", cancellationToken);
     }
 
     private static ExpressionStatementSyntax JoinStatement(string name)

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
+using ThreadingAnalyzers.CodeFixes.Infrastructure;
 using ThreadingAnalyzers.Infrastructure;
 
 namespace ThreadingAnalyzers.CodeFixes.Rules;
@@ -130,7 +131,7 @@ public sealed partial class THR006ThreadPerWorkItemCodeFix
                 return null;
             }
 
-            var (head, variable, title) = LoopHead(thread.Loop, model, SyntaxFactory.IdentifierName("Parallel"), cancellationToken);
+            var (head, variable, title) = LoopHead(thread.Loop, model, UsingDirectives.NewTypeName("System.Threading.Tasks", "Parallel"), cancellationToken);
             if (head is null || variable is null)
             {
                 return null;

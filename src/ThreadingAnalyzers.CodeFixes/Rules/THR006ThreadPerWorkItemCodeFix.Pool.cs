@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
+using ThreadingAnalyzers.CodeFixes.Infrastructure;
 using ThreadingAnalyzers.Infrastructure;
 
 namespace ThreadingAnalyzers.CodeFixes.Rules;
@@ -132,7 +133,7 @@ public sealed partial class THR006ThreadPerWorkItemCodeFix
             }
 
             return SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.IdentifierName("Task"), SyntaxFactory.IdentifierName("Run")),
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, UsingDirectives.NewTypeName("System.Threading.Tasks", "Task"), SyntaxFactory.IdentifierName("Run")),
                 SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(work))));
         }
 
@@ -189,7 +190,7 @@ public sealed partial class THR006ThreadPerWorkItemCodeFix
             }
 
             return SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.IdentifierName("ThreadPool"), SyntaxFactory.IdentifierName("QueueUserWorkItem")),
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, UsingDirectives.NewTypeName("System.Threading", "ThreadPool"), SyntaxFactory.IdentifierName("QueueUserWorkItem")),
                 SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments)));
         }
 

@@ -60,7 +60,7 @@ public sealed partial class THR006ThreadPerWorkItemCodeFix : CodeFixProvider
                     context.RegisterCodeFix(
                         CodeAction.Create(
                             parallel.Title,
-                            _ => Task.FromResult(context.Document.WithSyntaxRoot(WithUsing(parallel.Apply(root), model, loop.SpanStart, "System.Threading.Tasks", "Parallel"))),
+                            _ => Task.FromResult(context.Document.WithSyntaxRoot(WithUsing(parallel.Apply(root), model, loop.SpanStart, "System.Threading.Tasks", "Parallel", context.CancellationToken))),
                             UseParallelKey),
                         diagnostic);
                 }
@@ -73,7 +73,7 @@ public sealed partial class THR006ThreadPerWorkItemCodeFix : CodeFixProvider
                 context.RegisterCodeFix(
                     CodeAction.Create(
                         "Run each item's work on the thread pool with Task.Run",
-                        _ => Task.FromResult(context.Document.WithSyntaxRoot(WithUsing(taskRun.Apply(root), model, loop.SpanStart, "System.Threading.Tasks", "Task"))),
+                        _ => Task.FromResult(context.Document.WithSyntaxRoot(WithUsing(taskRun.Apply(root), model, loop.SpanStart, "System.Threading.Tasks", "Task", context.CancellationToken))),
                         UseTaskRunKey),
                     diagnostic);
             }
@@ -83,7 +83,7 @@ public sealed partial class THR006ThreadPerWorkItemCodeFix : CodeFixProvider
                 context.RegisterCodeFix(
                     CodeAction.Create(
                         "Queue each item's work with ThreadPool.QueueUserWorkItem",
-                        _ => Task.FromResult(context.Document.WithSyntaxRoot(WithUsing(queue.Apply(root), model, loop.SpanStart, "System.Threading", "ThreadPool"))),
+                        _ => Task.FromResult(context.Document.WithSyntaxRoot(WithUsing(queue.Apply(root), model, loop.SpanStart, "System.Threading", "ThreadPool", context.CancellationToken))),
                         UseThreadPoolKey),
                     diagnostic);
             }
@@ -91,8 +91,8 @@ public sealed partial class THR006ThreadPerWorkItemCodeFix : CodeFixProvider
     }
 
     /// <summary>Adds <c>using <paramref name="namespaceName"/>;</c> when <paramref name="typeName"/> does not already bind to that namespace's type at <paramref name="position"/>.</summary>
-    private static SyntaxNode WithUsing(SyntaxNode root, SemanticModel model, int position, string namespaceName, string typeName)
-        => UsingDirectives.IsInScope(model, position, namespaceName, typeName) ? root : UsingDirectives.Add(root, namespaceName);
+    private static SyntaxNode WithUsing(SyntaxNode root, SemanticModel model, int position, string namespaceName, string typeName, CancellationToken cancellationToken)
+        => UsingDirectives.Import(root, model, position, namespaceName, typeName, cancellationToken);
 
     /// <summary>Names every local, parameter and range variable declared inside <paramref name="nodes"/>.</summary>
     private static IEnumerable<string> DeclaredNames(IEnumerable<SyntaxNode> nodes)

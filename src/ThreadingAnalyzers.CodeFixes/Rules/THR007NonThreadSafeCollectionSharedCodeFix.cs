@@ -51,7 +51,7 @@ public sealed class THR007NonThreadSafeCollectionSharedCodeFix : CodeFixProvider
                 context.RegisterCodeFix(
                     CodeAction.Create(
                         "Use " + swap.NewTypeName + " for '" + storage.Name + "'",
-                        _ => Task.FromResult(context.Document.WithSyntaxRoot(ConcurrentSwap.Apply(root, new[] { swap }))),
+                        _ => Task.FromResult(context.Document.WithSyntaxRoot(ConcurrentSwap.Apply(root, model, new[] { swap }, context.CancellationToken))),
                         ConcurrentKey),
                     diagnostic);
             }
@@ -86,6 +86,8 @@ public sealed class THR007NonThreadSafeCollectionSharedCodeFix : CodeFixProvider
     /// <summary>A planned type change of one field or local to its concurrent counterpart.</summary>
     internal sealed class ConcurrentSwap
     {
+        private const string ConcurrentNamespace = "System.Collections.Concurrent";
+
         private static readonly HashSet<string> QueueMembers = new() { "Enqueue", "TryDequeue", "TryPeek", "Count", "Clear", "ToArray", "GetEnumerator" };
         private static readonly HashSet<string> StackMembers = new() { "Push", "TryPop", "TryPeek", "Count", "Clear", "ToArray", "GetEnumerator" };
         private static readonly HashSet<string> DictionaryMembers = new() { "TryGetValue", "ContainsKey", "TryAdd", "Count", "Keys", "Values", "Clear", "GetEnumerator" };
@@ -289,7 +291,7 @@ public sealed class THR007NonThreadSafeCollectionSharedCodeFix : CodeFixProvider
             return true;
         }
 
-        public static SyntaxNode Apply(SyntaxNode root, IReadOnlyList<ConcurrentSwap> swaps)
+        public static SyntaxNode Apply(SyntaxNode root, SemanticModel model, IReadOnlyList<ConcurrentSwap> swaps, CancellationToken cancellationToken)
         {
             var renames = new Dictionary<SyntaxNode, string>();
             foreach (var swap in swaps)
@@ -300,9 +302,10 @@ public sealed class THR007NonThreadSafeCollectionSharedCodeFix : CodeFixProvider
                 }
             }
 
-            var result = root.ReplaceNodes(renames.Keys, (original, rewritten) =>
-                ((GenericNameSyntax)rewritten).WithIdentifier(SyntaxFactory.Identifier(renames[original]).WithTriviaFrom(((GenericNameSyntax)rewritten).Identifier)));
-            return UsingDirectives.Add(result, "System.Collections.Concurrent");
+            var result = root.ReplaceNodes(renames.Keys, (original, rewritten) => UsingDirectives.MarkForImport(
+                ((GenericNameSyntax)rewritten).WithIdentifier(SyntaxFactory.Identifier(renames[original]).WithTriviaFrom(((GenericNameSyntax)rewritten).Identifier)),
+                ConcurrentNamespace));
+            return UsingDirectives.Import(result, model, swaps[0].Names[0].SpanStart, ConcurrentNamespace, swaps[0].NewTypeName, cancellationToken);
         }
     }
 
@@ -350,7 +353,7 @@ public sealed class THR007NonThreadSafeCollectionSharedCodeFix : CodeFixProvider
 
             if (swaps.Count > 0)
             {
-                return document.WithSyntaxRoot(ConcurrentSwap.Apply(root, swaps));
+                return document.WithSyntaxRoot(ConcurrentSwap.Apply(root, model, swaps, cancellationToken));
             }
 
             return plans.Count == 0 ? document : document.WithSyntaxRoot(LockWrapping.Apply(root, plans));

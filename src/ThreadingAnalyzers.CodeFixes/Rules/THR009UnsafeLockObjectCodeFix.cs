@@ -371,7 +371,7 @@ public sealed class THR009UnsafeLockObjectCodeFix : CodeFixProvider
         var newGates = new Dictionary<(INamedTypeSymbol Type, bool IsStatic), string>();
         var replaced = new HashSet<SyntaxNode>();
         var madeReadonly = new HashSet<SyntaxNode>();
-        var addThreadingUsing = false;
+        int? importPosition = null;
 
         foreach (var plan in plans)
         {
@@ -402,8 +402,8 @@ public sealed class THR009UnsafeLockObjectCodeFix : CodeFixProvider
                     var visible = model.LookupNamespacesAndTypes(plan.TypeDeclaration!.SpanStart, name: "Lock");
                     if (visible.IsEmpty)
                     {
-                        addThreadingUsing = true;
-                        typeSyntax = SyntaxFactory.IdentifierName("Lock");
+                        importPosition ??= plan.TypeDeclaration!.SpanStart;
+                        typeSyntax = UsingDirectives.NewTypeName("System.Threading", "Lock");
                     }
                     else
                     {
@@ -415,7 +415,7 @@ public sealed class THR009UnsafeLockObjectCodeFix : CodeFixProvider
 
                 ExpressionSyntax initializer = languageVersion >= LanguageVersion.CSharp9
                     ? SyntaxFactory.ImplicitObjectCreationExpression()
-                    : SyntaxFactory.ObjectCreationExpression(typeSyntax.WithoutAnnotations(), SyntaxFactory.ArgumentList(), null);
+                    : SyntaxFactory.ObjectCreationExpression(typeSyntax, SyntaxFactory.ArgumentList(), null);
                 var field = (FieldDeclarationSyntax)generator.FieldDeclaration(
                     gate,
                     typeSyntax,
@@ -436,9 +436,9 @@ public sealed class THR009UnsafeLockObjectCodeFix : CodeFixProvider
         }
 
         var changed = editor.GetChangedDocument();
-        if (addThreadingUsing && await changed.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) is { } changedRoot)
+        if (importPosition is int position && await changed.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) is { } changedRoot)
         {
-            changed = changed.WithSyntaxRoot(UsingDirectives.Add(changedRoot, "System.Threading"));
+            changed = changed.WithSyntaxRoot(UsingDirectives.Import(changedRoot, model, position, "System.Threading", "Lock", cancellationToken));
         }
 
         return changed;

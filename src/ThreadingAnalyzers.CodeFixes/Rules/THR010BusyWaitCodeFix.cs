@@ -55,7 +55,7 @@ public sealed class THR010BusyWaitCodeFix : CodeFixProvider
                 context.RegisterCodeFix(
                     CodeAction.Create(
                         "Replace '" + flag.Storage.Name + "' with a ManualResetEventSlim",
-                        _ => Task.FromResult(document.WithSyntaxRoot(EventConversion.Apply(root, model, new[] { plan }))),
+                        _ => Task.FromResult(document.WithSyntaxRoot(EventConversion.Apply(root, model, new[] { plan }, cancellationToken))),
                         EventKey),
                     diagnostic);
             }
@@ -79,7 +79,7 @@ public sealed class THR010BusyWaitCodeFix : CodeFixProvider
                 context.RegisterCodeFix(
                     CodeAction.Create(
                         "Read '" + flag.Storage.Name + "' with Volatile.Read",
-                        _ => Task.FromResult(document.WithSyntaxRoot(WithThreadingImport(root.ReplaceNode(read.Original, read.Replacement), model, read.Original.SpanStart))),
+                        _ => Task.FromResult(document.WithSyntaxRoot(WithThreadingImport(root.ReplaceNode(read.Original, read.Replacement), model, read.Original.SpanStart, cancellationToken))),
                         VolatileReadKey),
                     diagnostic);
             }
@@ -123,8 +123,8 @@ public sealed class THR010BusyWaitCodeFix : CodeFixProvider
         return (reference, VolatileFields.VolatileRead(reference));
     }
 
-    private static SyntaxNode WithThreadingImport(SyntaxNode root, SemanticModel model, int position)
-        => UsingDirectives.IsInScope(model, position, "System.Threading", "Volatile") ? root : UsingDirectives.Add(root, "System.Threading");
+    private static SyntaxNode WithThreadingImport(SyntaxNode root, SemanticModel model, int position, CancellationToken cancellationToken)
+        => UsingDirectives.Import(root, model, position, "System.Threading", "Volatile", cancellationToken);
 
     /// <summary>Every fix of one equivalence key in a document, one storage at a time: the conversions of one flag touch many places.</summary>
     private sealed class FixAll : DocumentBasedFixAllProvider
@@ -162,7 +162,7 @@ public sealed class THR010BusyWaitCodeFix : CodeFixProvider
                         }
                     }
 
-                    return plans.Count == 0 ? document : document.WithSyntaxRoot(EventConversion.Apply(root, model, plans));
+                    return plans.Count == 0 ? document : document.WithSyntaxRoot(EventConversion.Apply(root, model, plans, cancellationToken));
                 case VolatileKey:
                     var declarations = new HashSet<FieldDeclarationSyntax>();
                     foreach (var diagnostic in diagnostics)
@@ -200,7 +200,7 @@ public sealed class THR010BusyWaitCodeFix : CodeFixProvider
                         position = System.Math.Min(position, original.SpanStart);
                     }
 
-                    return document.WithSyntaxRoot(WithThreadingImport(root.ReplaceNodes(replacements.Keys, (original, _) => replacements[original]), model, position));
+                    return document.WithSyntaxRoot(WithThreadingImport(root.ReplaceNodes(replacements.Keys, (original, _) => replacements[original]), model, position, cancellationToken));
             }
         }
     }
@@ -363,7 +363,7 @@ internal static class EventConversion
     }
 
     /// <summary>Applies the plans: one pass of edits over <paramref name="root"/>, then the using directive.</summary>
-    public static SyntaxNode Apply(SyntaxNode root, SemanticModel model, IReadOnlyList<Plan> plans)
+    public static SyntaxNode Apply(SyntaxNode root, SemanticModel model, IReadOnlyList<Plan> plans, CancellationToken cancellationToken)
     {
         var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
         var position = root.FullSpan.End;
@@ -413,7 +413,7 @@ internal static class EventConversion
         var result = root.ReplaceNodes(replacements.Keys, (original, _) => replacements[original]);
         result = SplitFields(result);
         result = SpliceUnwrapped(result);
-        return UsingDirectives.IsInScope(model, position, "System.Threading", "ManualResetEventSlim") ? result : UsingDirectives.Add(result, "System.Threading");
+        return UsingDirectives.Import(result, model, position, "System.Threading", "ManualResetEventSlim", cancellationToken);
     }
 
     private const string SplitKind = "THR010.Split";
@@ -503,7 +503,7 @@ internal static class EventConversion
         }
 
         modifiers.Add(SyntaxFactory.Token(SyntaxKind.ReadOnlyKeyword).WithTrailingTrivia(SyntaxFactory.Space));
-        var type = SyntaxFactory.IdentifierName("ManualResetEventSlim");
+        var type = UsingDirectives.NewTypeName("System.Threading", "ManualResetEventSlim");
         return SyntaxFactory.FieldDeclaration(
                 original.AttributeLists,
                 SyntaxFactory.TokenList(modifiers),
@@ -525,7 +525,7 @@ internal static class EventConversion
 
     private static ObjectCreationExpressionSyntax Creation(bool initiallySet)
         => SyntaxFactory.ObjectCreationExpression(
-            SyntaxFactory.IdentifierName("ManualResetEventSlim"),
+            UsingDirectives.NewTypeName("System.Threading", "ManualResetEventSlim"),
             SyntaxFactory.ArgumentList(initiallySet
                 ? SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.LiteralExpression(SyntaxKind.TrueLiteralExpression)))
                 : default),

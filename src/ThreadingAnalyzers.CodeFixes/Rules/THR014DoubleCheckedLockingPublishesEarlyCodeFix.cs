@@ -57,7 +57,7 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyCodeFix : CodeFixPro
                 }
 
                 context.RegisterCodeFix(
-                    CodeAction.Create(edit.Title, _ => Task.FromResult(document.WithSyntaxRoot(edit.ApplyAlone(root))), key),
+                    CodeAction.Create(edit.Title, _ => Task.FromResult(document.WithSyntaxRoot(edit.ApplyAlone(root, model, cancellationToken))), key),
                     diagnostic);
             }
         }
@@ -69,7 +69,7 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyCodeFix : CodeFixPro
     /// </summary>
     private sealed class PlannedEdit
     {
-        public PlannedEdit(string title, IReadOnlyList<SyntaxNode> nodes, System.Func<SyntaxNode, SyntaxNode> apply, string? import)
+        public PlannedEdit(string title, IReadOnlyList<SyntaxNode> nodes, System.Func<SyntaxNode, SyntaxNode> apply, TypeImport? import)
         {
             Title = title;
             Nodes = nodes;
@@ -83,14 +83,33 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyCodeFix : CodeFixPro
 
         public System.Func<SyntaxNode, SyntaxNode> Apply { get; }
 
-        public string? Import { get; }
+        public TypeImport? Import { get; }
 
         /// <summary>Applies this plan alone to <paramref name="root"/>.</summary>
-        public SyntaxNode ApplyAlone(SyntaxNode root)
+        public SyntaxNode ApplyAlone(SyntaxNode root, SemanticModel model, CancellationToken cancellationToken)
         {
             var result = Apply(root.TrackNodes(Nodes));
-            return Import is null ? result : UsingDirectives.Add(result, Import);
+            return Import is { } import ? import.Apply(result, model, cancellationToken) : result;
         }
+    }
+
+    /// <summary>A type the new code names, to bring into scope where the original code needed it.</summary>
+    private sealed class TypeImport
+    {
+        private readonly string _type;
+        private readonly int _position;
+
+        public TypeImport(string namespaceName, string type, int position)
+        {
+            Namespace = namespaceName;
+            _type = type;
+            _position = position;
+        }
+
+        public string Namespace { get; }
+
+        public SyntaxNode Apply(SyntaxNode root, SemanticModel model, CancellationToken cancellationToken)
+            => UsingDirectives.Import(root, model, _position, Namespace, _type, cancellationToken);
     }
 
     /// <summary>Replaces the tracked originals in <paramref name="current"/> by the nodes <paramref name="replacements"/> gives for them.</summary>
@@ -193,12 +212,11 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyCodeFix : CodeFixPro
             return null;
         }
 
-        var hasImport = UsingDirectives.IsInScope(model, found.Outer.Syntax.SpanStart, "System.Threading", "Volatile");
         return new PlannedEdit(
             "Read '" + field.Name + "' with Volatile.Read and set it with Volatile.Write",
             new List<SyntaxNode>(replacements.Keys),
             current => ReplaceTracked(current, replacements),
-            hasImport ? null : "System.Threading");
+            new TypeImport("System.Threading", "Volatile", found.Outer.Syntax.SpanStart));
     }
 
     /// <summary>Builds the object in a local, and assigns the field after the statements that configure it.</summary>
@@ -331,7 +349,7 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyCodeFix : CodeFixPro
         }
 
         var call = SyntaxFactory.InvocationExpression(
-            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.IdentifierName("LazyInitializer"), SyntaxFactory.IdentifierName("EnsureInitialized")),
+            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, UsingDirectives.NewTypeName("System.Threading", "LazyInitializer"), SyntaxFactory.IdentifierName("EnsureInitialized")),
             SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
             {
                 SyntaxFactory.Argument(null, SyntaxFactory.Token(SyntaxKind.RefKeyword), site.Target.WithoutTrivia()),
@@ -342,12 +360,11 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyCodeFix : CodeFixPro
             ? SyntaxFactory.ExpressionStatement(call).WithTriviaFrom(site.Statement)
             : call.WithTriviaFrom(site.Coalesce!);
         replacement = replacement.WithAdditionalAnnotations(Formatter.Annotation);
-        var hasImport = UsingDirectives.IsInScope(model, original.SpanStart, "System.Threading", "LazyInitializer");
         return new PlannedEdit(
             "Use LazyInitializer.EnsureInitialized for '" + site.Storage.Name + "'",
             new[] { original },
             current => ReplaceTracked(current, new Dictionary<SyntaxNode, SyntaxNode> { [original] = replacement }),
-            hasImport ? null : "System.Threading");
+            new TypeImport("System.Threading", "LazyInitializer", original.SpanStart));
     }
 
     /// <summary>Turns a private field created only at this site into a <c>readonly Lazy&lt;T&gt;</c>, its reads into <c>.Value</c>.</summary>
@@ -404,7 +421,7 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyCodeFix : CodeFixPro
         }
 
         var typeSyntax = fieldDeclaration.Declaration.Type is NullableTypeSyntax nullable && field.Type.IsReferenceType ? nullable.ElementType : fieldDeclaration.Declaration.Type;
-        var lazyType = SyntaxFactory.GenericName(SyntaxFactory.Identifier("Lazy"), SyntaxFactory.TypeArgumentList(SyntaxFactory.SingletonSeparatedList(typeSyntax.WithoutTrivia())));
+        var lazyType = UsingDirectives.NewTypeName("System", "Lazy", typeSyntax.WithoutTrivia());
         var modifiers = new List<SyntaxToken>();
         foreach (var modifier in fieldDeclaration.Modifiers)
         {
@@ -451,7 +468,6 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyCodeFix : CodeFixPro
             return null;
         }
 
-        var hasImport = UsingDirectives.IsInScope(model, siteNode.SpanStart, "System", "Lazy");
         var statement = site.Statement;
         var nodes = new List<SyntaxNode>(replacements.Keys);
         if (removeStatement)
@@ -504,7 +520,7 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyCodeFix : CodeFixPro
 
                 return result;
             },
-            hasImport ? null : "System");
+            new TypeImport("System", "Lazy", siteNode.SpanStart));
     }
 
     private static MemberAccessExpressionSyntax ValueOf(ExpressionSyntax reference)
@@ -690,7 +706,7 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyCodeFix : CodeFixPro
 
             var result = root.TrackNodes(tracked);
             var touched = new List<SyntaxNode>();
-            var imports = new HashSet<string>();
+            var imports = new Dictionary<string, TypeImport>();
             foreach (var edit in edits)
             {
                 // A plan whose nodes overlap one already applied (the same flag reported twice) is skipped.
@@ -710,15 +726,15 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyCodeFix : CodeFixPro
 
                 result = edit.Apply(result);
                 touched.AddRange(edit.Nodes);
-                if (edit.Import is not null)
+                if (edit.Import is { } import && !imports.ContainsKey(import.Namespace))
                 {
-                    imports.Add(edit.Import);
+                    imports.Add(import.Namespace, import);
                 }
             }
 
-            foreach (var import in imports)
+            foreach (var import in imports.Values)
             {
-                result = UsingDirectives.Add(result, import);
+                result = import.Apply(result, model, cancellationToken);
             }
 
             return document.WithSyntaxRoot(result);

@@ -129,9 +129,9 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            // Every iteration storing the same constant flag (found = true) is a benign race: only other writers count.
-            var storesConstantFlag = operation is ISimpleAssignmentOperation { Value.ConstantValue.HasValue: true } flag && flag.Target.Type?.SpecialType == SpecialType.System_Boolean;
-            var (why, lockedWith) = FindReason(model, entry, storage, storesConstantFlag, cancellationToken);
+            // Writers that all store the same constant (found = true) race harmlessly: only a different value counts.
+            var storedConstant = StoredConstant(operation!);
+            var (why, lockedWith) = FindReason(model, entry, storage, storedConstant, cancellationToken);
             if (why is null)
             {
                 continue;
@@ -149,11 +149,11 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>Why the write races: the region's own concurrency, another writer that can run beside it, or inconsistent locking.</summary>
-    private static (string? Why, string? LockedWith) FindReason(ConcurrencyModel model, RegionEntry entry, StorageInfo storage, bool storesConstantFlag, System.Threading.CancellationToken cancellationToken)
+    private static (string? Why, string? LockedWith) FindReason(ConcurrencyModel model, RegionEntry entry, StorageInfo storage, Optional<object?> storedConstant, System.Threading.CancellationToken cancellationToken)
     {
         var region = entry.Region;
         string? why = null;
-        if (region.IsSelfConcurrent && storage.Sharing == Sharing.AmongInstances && !storesConstantFlag)
+        if (region.IsSelfConcurrent && storage.Sharing == Sharing.AmongInstances && !storedConstant.HasValue)
         {
             why = "by " + region.SelfConcurrencyReason + " without synchronization";
         }
@@ -163,7 +163,8 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
             var index = SharedStorage.GetIndex(model, cancellationToken);
             foreach (var access in index.InRegions(storage.Key))
             {
-                if (access.IsWrite && access.Entry is { } other && other.Region != region && access.IdentityKnown && model.MayOverlap(other.Region, region, cancellationToken))
+                if (access.IsWrite && access.Entry is { } other && other.Region != region && access.IdentityKnown
+                    && !StoresSame(access, storedConstant) && model.MayOverlap(other.Region, region, cancellationToken))
                 {
                     why = "by " + region.Describe() + " without synchronization while " + other.Region.Describe() + " also writes it";
                     break;
@@ -174,7 +175,7 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
             {
                 foreach (var access in index.InCreators(storage.Key))
                 {
-                    if (access.IsWrite && access.LiveRegion == region && access.IdentityKnown)
+                    if (access.IsWrite && access.LiveRegion == region && access.IdentityKnown && !StoresSame(access, storedConstant))
                     {
                         why = "by " + region.Describe() + " without synchronization while " + CreatorName(region) + " also writes it";
                         break;
@@ -192,6 +193,18 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
 
         return (why, why is null ? null : lockedWith?.LockSymbol?.Name);
     }
+
+    /// <summary>The constant a plain assignment stores (<c>done = true</c>), if it stores one.</summary>
+    private static Optional<object?> StoredConstant(IOperation write)
+        => write is ISimpleAssignmentOperation { Value.ConstantValue: { HasValue: true } constant } ? constant : default;
+
+    /// <summary>True when <paramref name="access"/> is a plain assignment of the same constant as <paramref name="storedConstant"/>.</summary>
+    private static bool StoresSame(StorageAccess access, Optional<object?> storedConstant)
+        => storedConstant.HasValue
+            && access.Reference.Parent is ISimpleAssignmentOperation assignment
+            && assignment.Target == access.Reference
+            && StoredConstant(assignment) is { HasValue: true } other
+            && Equals(other.Value, storedConstant.Value);
 
     private static HeldLock? LockedWith(ConcurrencyModel model, StorageInfo storage, System.Threading.CancellationToken cancellationToken)
     {

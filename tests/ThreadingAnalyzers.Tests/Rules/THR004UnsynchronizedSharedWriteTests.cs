@@ -142,13 +142,13 @@ public class THR004UnsynchronizedSharedWriteTests
         => Verify.VerifyAnalyzerAsync(Usings + """
             class C
             {
-                readonly object _sync = new object();
+                readonly object _gate = new object();
                 int _value;
-                void Reset() { lock (_sync) { _value = 0; } }
+                void Reset() { lock (_gate) { _value = 0; } }
                 void M() => Task.Run(() => {|#0:_value = 42|});
             }
             """,
-            Verify.Diagnostic().WithLocation(0).WithArguments("_value", "assigned", "by the Task.Run callback without synchronization, but is written under lock(_sync) elsewhere"));
+            Verify.Diagnostic().WithLocation(0).WithArguments("_value", "assigned", "by the Task.Run callback without synchronization, but is written under lock(_gate) elsewhere"));
 
     [Fact]
     public Task A_ref_argument_write_and_an_auto_property_are_reported()
@@ -236,16 +236,16 @@ public class THR004UnsynchronizedSharedWriteTests
         => Verify.VerifyAnalyzerAsync(Usings + """
             class C
             {
-                readonly object _sync = new object();
+                readonly object _monitor = new object();
                 readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
                 int a, b, c, d, e;
                 void M() => Parallel.For(0, 10, i =>
                 {
                     Interlocked.Increment(ref a);
                     Volatile.Write(ref b, i);
-                    lock (_sync) { c++; }
-                    Monitor.Enter(_sync);
-                    try { d++; } finally { Monitor.Exit(_sync); }
+                    lock (_monitor) { c++; }
+                    Monitor.Enter(_monitor);
+                    try { d++; } finally { Monitor.Exit(_monitor); }
                     _gate.Wait();
                     try { e++; } finally { _gate.Release(); }
                 });
@@ -257,10 +257,10 @@ public class THR004UnsynchronizedSharedWriteTests
         => Verify.VerifyAnalyzerAsync(Usings + """
             class C
             {
-                readonly object _sync = new object();
+                readonly object _gate = new object();
                 int _n;
                 void Update() => _n++;
-                void M() => Parallel.For(0, 10, i => { lock (_sync) { Update(); } });
+                void M() => Parallel.For(0, 10, i => { lock (_gate) { Update(); } });
             }
             """);
 
@@ -269,12 +269,12 @@ public class THR004UnsynchronizedSharedWriteTests
         => Verify.VerifyAnalyzerAsync(Usings + """
             class C
             {
-                readonly object _sync = new object();
+                readonly object _gate = new object();
                 long total;
                 int count;
                 void M()
                 {
-                    Parallel.For(0, 100, () => 0L, (i, state, subtotal) => subtotal + i, subtotal => { lock (_sync) { total += subtotal; } });
+                    Parallel.For(0, 100, () => 0L, (i, state, subtotal) => subtotal + i, subtotal => { lock (_gate) { total += subtotal; } });
                     Parallel.For(0, 100, () => 0, (i, state, local) => local + 1, local => Interlocked.Add(ref count, local));
                 }
             }
@@ -348,6 +348,36 @@ public class THR004UnsynchronizedSharedWriteTests
             {
                 bool found;
                 void M(int[] xs) => Parallel.ForEach(xs, x => { if (x < 0) found = true; });
+            }
+            """);
+
+    [Fact]
+    public Task Two_threads_storing_the_same_constant_are_not_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                bool _failed;
+                int _state;
+                void Work() { try { } catch { _failed = true; _state = 2; } }
+                void M()
+                {
+                    new Thread(Work).Start();
+                    Task.Run(() => { _failed = true; _state = 2; });
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Two_threads_storing_different_constants_are_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                int _state;
+                void M()
+                {
+                    new Thread(() => { [|_state = 1|]; }).Start();
+                    Task.Run(() => { [|_state = 2|]; });
+                }
             }
             """);
 
@@ -468,6 +498,40 @@ public class THR004UnsynchronizedSharedWriteTests
             """, THR004UnsynchronizedSharedWriteCodeFix.InterlockedKey);
 
     [Fact]
+    public Task Fix_qualifies_Interlocked_when_a_new_using_would_make_an_existing_name_ambiguous()
+        => VerifyFixAsync("""
+            using System.Threading.Tasks;
+            using System.Timers;
+
+            class C
+            {
+                int count;
+                Timer timer = new Timer(5);
+                void M() => Parallel.For(0, 100, i => [|count++|]);
+            }
+            """, """
+            using System.Threading.Tasks;
+            using System.Timers;
+
+            class C
+            {
+                int count;
+                Timer timer = new Timer(5);
+                void M() => Parallel.For(0, 100, i => System.Threading.Interlocked.Increment(ref count));
+            }
+            """, THR004UnsynchronizedSharedWriteCodeFix.InterlockedKey);
+
+    [Fact]
+    public Task No_fix_in_a_member_with_syntax_errors()
+        => Verify.VerifyNoCodeFixAsync(Usings + """
+            class C
+            {
+                int count;
+                void M() { Parallel.For(0, 10, i => { [|count += 1|]; int x = {|CS1525:;|} }); }
+            }
+            """);
+
+    [Fact]
     public Task Fix_adds_a_lock_field_and_guards_every_access_of_the_storage()
         => VerifyFixAsync(Usings + """
             class C
@@ -482,18 +546,18 @@ public class THR004UnsynchronizedSharedWriteTests
             """, Usings + """
             class C
             {
-                private readonly object _sync = new object();
+                private readonly object _gate = new object();
                 double total;
                 void M() => Parallel.For(0, 100, i =>
                 {
-                    lock (_sync)
+                    lock (_gate)
                     {
                         total += i * 0.5;
                     }
                 });
                 public double Read()
                 {
-                    lock (_sync)
+                    lock (_gate)
                     {
                         return total;
                     }
@@ -518,7 +582,7 @@ public class THR004UnsynchronizedSharedWriteTests
             """, Usings + """
             class C
             {
-                private static readonly object s_sync = new object();
+                private static readonly object s_gate = new object();
                 private readonly object _gate = new object();
                 string _last = "";
                 static string s_name = "";
@@ -528,7 +592,7 @@ public class THR004UnsynchronizedSharedWriteTests
                     {
                         _last = i.ToString();
                     }
-                    lock (s_sync)
+                    lock (s_gate)
                     {
                         s_name = "x" + i;
                     }
@@ -617,18 +681,18 @@ public class THR004UnsynchronizedSharedWriteTests
             """, Usings + """
             class C
             {
-                private static readonly object s_sync = new object();
+                private static readonly object s_gate = new object();
                 public static decimal Total { get; set; }
                 void Add(decimal amount)
                 {
-                    lock (s_sync)
+                    lock (s_gate)
                     {
                         Total += amount;
                     }
                 }
                 decimal Read()
                 {
-                    lock (s_sync)
+                    lock (s_gate)
                     {
                         return Total;
                     }
@@ -678,24 +742,24 @@ public class THR004UnsynchronizedSharedWriteTests
                 void M() => Parallel.For(0, 10, i =>
                 {
                     [|x += 1.5|];
-                    [|y = "i"|];
+                    [|y = i.ToString()|];
                 });
             }
             """, Usings + """
             class C
             {
-                private readonly object _sync = new object();
+                private readonly object _gate = new object();
                 double x;
                 string y = "";
                 void M() => Parallel.For(0, 10, i =>
                 {
-                    lock (_sync)
+                    lock (_gate)
                     {
                         x += 1.5;
                     }
-                    lock (_sync)
+                    lock (_gate)
                     {
-                        y = "i";
+                        y = i.ToString();
                     }
                 });
             }

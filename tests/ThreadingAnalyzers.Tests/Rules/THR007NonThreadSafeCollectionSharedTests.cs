@@ -157,9 +157,9 @@ public class THR007NonThreadSafeCollectionSharedTests
         => Verify.VerifyAnalyzerAsync(Usings + """
             class C
             {
-                private readonly object _sync = new object();
+                private readonly object _gate = new object();
                 private readonly List<int> _items = new List<int>();
-                void M() => Parallel.For(0, 10, i => { lock (_sync) { _items.Add(i); } });
+                void M() => Parallel.For(0, 10, i => { lock (_gate) { _items.Add(i); } });
             }
             """);
 
@@ -239,11 +239,11 @@ public class THR007NonThreadSafeCollectionSharedTests
         => Verify.VerifyAnalyzerAsync(Usings + """
             class C
             {
-                private readonly object _sync = new object();
+                private readonly object _gate = new object();
                 List<int> M()
                 {
                     var all = new List<int>();
-                    Parallel.For(0, 100, () => new List<int>(), (i, state, mine) => { mine.Add(i); return mine; }, mine => { lock (_sync) { all.AddRange(mine); } });
+                    Parallel.For(0, 100, () => new List<int>(), (i, state, mine) => { mine.Add(i); return mine; }, mine => { lock (_gate) { all.AddRange(mine); } });
                     return all;
                 }
             }
@@ -287,13 +287,13 @@ public class THR007NonThreadSafeCollectionSharedTests
             """, Usings + """
             class C
             {
-                private readonly object _sync = new object();
+                private readonly object _gate = new object();
                 private readonly List<int> _squares = new List<int>();
                 void M()
                 {
                     Parallel.For(0, 100, i =>
                     {
-                        lock (_sync)
+                        lock (_gate)
                         {
                             _squares.Add(i * i);
                         }
@@ -302,7 +302,7 @@ public class THR007NonThreadSafeCollectionSharedTests
 
                 public int Count()
                 {
-                    lock (_sync)
+                    lock (_gate)
                     {
                         return _squares.Count;
                     }
@@ -420,11 +420,11 @@ public class THR007NonThreadSafeCollectionSharedTests
             FixedCode = Usings + $$"""
                 class C
                 {
-                    private readonly object _sync = new object();
+                    private readonly object _gate = new object();
                     private readonly {{declaration}}
                     void M() => Parallel.For(0, 10, i =>
                     {
-                        lock (_sync)
+                        lock (_gate)
                         {
                             {{fixedStatement}}
                         }
@@ -458,11 +458,11 @@ public class THR007NonThreadSafeCollectionSharedTests
             FixedCode = Usings + """
                 class C
                 {
-                    private readonly object _sync = new object();
+                    private readonly object _gate = new object();
                     private readonly Dictionary<int, int> _items = new Dictionary<int, int>();
                     void M() => Parallel.For(0, 10, i =>
                     {
-                        lock (_sync)
+                        lock (_gate)
                         {
                             if (!_items.ContainsKey(i))
                             {
@@ -497,18 +497,18 @@ public class THR007NonThreadSafeCollectionSharedTests
             """, Usings + """
             class C
             {
-                private readonly object _sync = new object();
+                private readonly object _gate = new object();
                 private readonly List<int> _a = new List<int>();
                 private readonly HashSet<int> _b = new HashSet<int>();
                 void M()
                 {
                     Parallel.For(0, 10, i =>
                     {
-                        lock (_sync)
+                        lock (_gate)
                         {
                             _a.Add(i);
                         }
-                        lock (_sync)
+                        lock (_gate)
                         {
                             _b.Add(i);
                         }

@@ -631,6 +631,36 @@ public class THR010BusyWaitTests
             THR010BusyWaitCodeFix.VolatileKey);
 
     [Fact]
+    public Task Event_fix_qualifies_the_event_type_when_a_new_using_would_make_Timer_ambiguous()
+        => VerifyFixAsync("using System.Threading.Tasks; using System.Timers;\n" + """
+            class C
+            {
+                private readonly Timer _timer = new Timer(5);
+                private bool _done;
+
+                void M()
+                {
+                    Task.Run(() => _done = true);
+                    while ([|!_done|]) System.Threading.Thread.Sleep(10);
+                }
+            }
+            """,
+            "using System.Threading.Tasks; using System.Timers;\n" + """
+            class C
+            {
+                private readonly Timer _timer = new Timer(5);
+                private readonly System.Threading.ManualResetEventSlim _done = new System.Threading.ManualResetEventSlim();
+
+                void M()
+                {
+                    Task.Run(() => _done.Set());
+                    _done.Wait();
+                }
+            }
+            """,
+            THR010BusyWaitCodeFix.EventKey);
+
+    [Fact]
     public Task Volatile_read_fix_for_a_captured_local_and_a_long_field()
         => VerifyFixAsync(Usings + """
             class C
