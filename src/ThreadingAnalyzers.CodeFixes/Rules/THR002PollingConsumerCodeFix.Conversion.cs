@@ -80,7 +80,7 @@ internal static class BlockingCollectionConversion
             simpleName |= replacement is ObjectCreationExpressionSyntax { Type: GenericNameSyntax } or GenericNameSyntax;
         }
 
-        return !simpleName || UsingDirectives.IsInScope(model, loop.SpanStart, Namespace, "BlockingCollection") ? result : UsingDirectives.Add(result, Namespace);
+        return simpleName ? UsingDirectives.Import(result, model, loop.SpanStart, Namespace, "BlockingCollection", cancellationToken) : result;
     }
 
     /// <summary>The syntax that holds every use: the type's declarations (all in this tree) for a private field, the member for a local.</summary>
@@ -207,15 +207,21 @@ internal static class BlockingCollectionConversion
         return true;
     }
 
-    /// <summary><c>BlockingCollection&lt;T&gt;</c> for <c>ConcurrentQueue&lt;T&gt;</c>, <c>ConcurrentStack&lt;T&gt;</c> or <c>ConcurrentBag&lt;T&gt;</c> (simple or qualified name).</summary>
+    /// <summary>
+    /// <c>BlockingCollection&lt;T&gt;</c> for <c>ConcurrentQueue&lt;T&gt;</c>, <c>ConcurrentStack&lt;T&gt;</c> or
+    /// <c>ConcurrentBag&lt;T&gt;</c>; a simple name is marked for <see cref="UsingDirectives.Import"/>, a qualified one stays qualified.
+    /// </summary>
     private static TypeSyntax? BlockingType(TypeSyntax type) => type switch
     {
-        GenericNameSyntax { Identifier.ValueText: "ConcurrentQueue" or "ConcurrentStack" or "ConcurrentBag", TypeArgumentList.Arguments.Count: 1 } generic
-            => generic.WithIdentifier(SyntaxFactory.Identifier("BlockingCollection")).WithoutTrivia(),
-        QualifiedNameSyntax { Right: GenericNameSyntax right } qualified when BlockingType(right) is SimpleNameSyntax blocking
-            => qualified.WithRight(blocking).WithoutTrivia(),
+        GenericNameSyntax generic when BlockingName(generic) is { } name => UsingDirectives.MarkForImport(name, Namespace),
+        QualifiedNameSyntax { Right: GenericNameSyntax right } qualified when BlockingName(right) is { } name => qualified.WithRight(name).WithoutTrivia(),
         _ => null,
     };
+
+    private static GenericNameSyntax? BlockingName(GenericNameSyntax name)
+        => name is { Identifier.ValueText: "ConcurrentQueue" or "ConcurrentStack" or "ConcurrentBag", TypeArgumentList.Arguments.Count: 1 }
+            ? name.WithIdentifier(SyntaxFactory.Identifier("BlockingCollection")).WithoutTrivia()
+            : null;
 
     private static SyntaxNode Rewrite(SyntaxNode original, SyntaxNode rewritten, SyntaxNode replacement)
         => original is SimpleNameSyntax && replacement is SimpleNameSyntax name
