@@ -57,17 +57,19 @@ public sealed class THR002PollingConsumerAnalyzer : DiagnosticAnalyzer
     private static void Analyze(SyntaxNodeAnalysisContext context, ConcurrencyModel model)
     {
         var shape = PollingShape.FromSyntax(context.Node);
-        if (shape is null || !CollectionUses.MayBeConcurrent(model, context.Node, context.CancellationToken))
+        if (shape is null)
         {
             return;
         }
 
+        // Binding the collection expression is cheaper than the concurrency model: check the type first.
         var cancellationToken = context.CancellationToken;
         var semanticModel = context.SemanticModel;
-        if (semanticModel.GetOperation(shape.Statement, cancellationToken) is not { } statement
-            || semanticModel.GetOperation(shape.Collection, cancellationToken) is not { } collection
+        if (semanticModel.GetOperation(shape.Collection, cancellationToken) is not { } collection
             || CollectionUses.StorageOf(collection) is not { } storage
-            || CollectionKind(collection.Type, model.Types) is not { } kind)
+            || CollectionKind(collection.Type, model.Types) is not { } kind
+            || !CollectionUses.MayBeConcurrent(model, context.Node, cancellationToken)
+            || semanticModel.GetOperation(shape.Statement, cancellationToken) is not { } statement)
         {
             return;
         }

@@ -64,19 +64,11 @@ public sealed class THR003CompletionNeverSignalledAnalyzer : DiagnosticAnalyzer
         switch (access.Name.Identifier.ValueText)
         {
             case "GetConsumingEnumerable" or "Take" or "ReadAllAsync" or "WaitToReadAsync" when invocation.ArgumentList.Arguments.Count == 0:
-                if (CollectionUses.MayBeConcurrent(model, invocation, context.CancellationToken))
-                {
-                    AnalyzeConsumer(context, model, invocation);
-                }
-
+                AnalyzeConsumer(context, model, invocation);
                 break;
             case "CompleteAdding" or "Complete" or "TryComplete" or "Signal"
                 when invocation.Parent is ExpressionStatementSyntax { Parent: BlockSyntax block } && IsFunctionBody(block):
-                if (CollectionUses.MayBeConcurrent(model, invocation, context.CancellationToken))
-                {
-                    AnalyzeCompletion(context, model, invocation, (ExpressionStatementSyntax)invocation.Parent, block);
-                }
-
+                AnalyzeCompletion(context, model, invocation, (ExpressionStatementSyntax)invocation.Parent, block);
                 break;
         }
     }
@@ -88,7 +80,8 @@ public sealed class THR003CompletionNeverSignalledAnalyzer : DiagnosticAnalyzer
         if (context.SemanticModel.GetOperation(invocation, cancellationToken) is not IInvocationOperation consume
             || Target(consume, model.Types) is not { } target
             || ConsumingLoop(invocation, target.IsChannel) is not { } loop
-            || HasOwnExit(loop))
+            || HasOwnExit(loop)
+            || !CollectionUses.MayBeConcurrent(model, invocation, cancellationToken))
         {
             return;
         }
@@ -157,7 +150,7 @@ public sealed class THR003CompletionNeverSignalledAnalyzer : DiagnosticAnalyzer
         }
 
         var thrower = FirstThrowingStatement(semanticModel, block, statement, name, cancellationToken);
-        if (thrower is null)
+        if (thrower is null || !CollectionUses.MayBeConcurrent(model, invocation, cancellationToken))
         {
             return;
         }
