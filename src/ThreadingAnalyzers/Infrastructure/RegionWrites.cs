@@ -24,7 +24,7 @@ internal static class RegionWrites
         foreach (var entry in region.Entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            foreach (var operation in OperationWalk.InFunction(entry.Body, skipFunctions: null))
+            foreach (var operation in OperationWalk.InFunction(entry.GetBody(cancellationToken), skipFunctions: null))
             {
                 if (SharedStorage.Classify(operation, entry, types) is not { Sharing: not Sharing.NotShared } storage)
                 {

@@ -161,7 +161,7 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
         if (why is null && storage.IdentityKnown)
         {
             var index = SharedStorage.GetIndex(model, cancellationToken);
-            foreach (var access in index.InRegions(storage.Key))
+            foreach (var access in index.InRegions(storage.Key, cancellationToken))
             {
                 if (access.IsWrite && access.Entry is { } other && other.Region != region && access.IdentityKnown && model.MayOverlap(other.Region, region, cancellationToken))
                 {
@@ -172,7 +172,7 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
 
             if (why is null)
             {
-                foreach (var access in index.InCreators(storage.Key))
+                foreach (var access in index.InCreators(storage.Key, cancellationToken))
                 {
                     if (access.IsWrite && access.LiveRegion == region && access.IdentityKnown)
                     {

@@ -123,7 +123,7 @@ public sealed class THR007NonThreadSafeCollectionSharedAnalyzer : DiagnosticAnal
         }
 
         var index = SharedStorage.GetIndex(model, cancellationToken);
-        foreach (var access in index.InRegions(storage.Key))
+        foreach (var access in index.InRegions(storage.Key, cancellationToken))
         {
             if (access.Kind is AccessKind.CollectionRead or AccessKind.CollectionWrite && access.Entry is { } other && other.Region != region && storage.IdentityKnown && access.IdentityKnown
                 && model.MayOverlap(other.Region, region, cancellationToken))
@@ -132,7 +132,7 @@ public sealed class THR007NonThreadSafeCollectionSharedAnalyzer : DiagnosticAnal
             }
         }
 
-        foreach (var access in index.InCreators(storage.Key))
+        foreach (var access in index.InCreators(storage.Key, cancellationToken))
         {
             if (access.Kind is AccessKind.CollectionRead or AccessKind.CollectionWrite && access.LiveRegion == region && storage.IdentityKnown && access.IdentityKnown)
             {
