@@ -71,6 +71,12 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // A variable of the innermost function is one per call: never shared, whatever binding would say.
+        if (OwnLocals.IsOwnLocal(WrittenSyntax(node)))
+        {
+            return;
+        }
+
         var cancellationToken = context.CancellationToken;
         if (!model.MayBeInRegion(node, cancellationToken))
         {
@@ -147,6 +153,15 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
             return;
         }
     }
+
+    private static ExpressionSyntax? WrittenSyntax(SyntaxNode node) => node switch
+    {
+        AssignmentExpressionSyntax assignment => assignment.Left,
+        PostfixUnaryExpressionSyntax postfix => postfix.Operand,
+        PrefixUnaryExpressionSyntax prefix => prefix.Operand,
+        ArgumentSyntax argument => argument.Expression,
+        _ => null,
+    };
 
     /// <summary>Why the write races: the region's own concurrency, another writer that can run beside it, or inconsistent locking.</summary>
     private static (string? Why, string? LockedWith) FindReason(ConcurrencyModel model, RegionEntry entry, StorageInfo storage, bool storesConstantFlag, System.Threading.CancellationToken cancellationToken)

@@ -60,7 +60,7 @@ public sealed class THR007NonThreadSafeCollectionSharedAnalyzer : DiagnosticAnal
     private static void Analyze(SyntaxNodeAnalysisContext context, ConcurrencyModel model)
     {
         var node = context.Node;
-        if (!PassesSyntaxFilter(node))
+        if (!PassesSyntaxFilter(node) || OwnLocals.IsOwnLocal(CollectionSyntax(node)))
         {
             return;
         }
@@ -112,6 +112,16 @@ public sealed class THR007NonThreadSafeCollectionSharedAnalyzer : DiagnosticAnal
         PostfixUnaryExpressionSyntax postfix => postfix.Operand is ElementAccessExpressionSyntax,
         PrefixUnaryExpressionSyntax prefix => prefix.Operand is ElementAccessExpressionSyntax,
         _ => false,
+    };
+
+    /// <summary>The collection the mutation is made on, as written (<c>list</c> in <c>list.Add(x)</c>, <c>map</c> in <c>map[k] = v</c>).</summary>
+    private static ExpressionSyntax? CollectionSyntax(SyntaxNode node) => node switch
+    {
+        InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } => access.Expression,
+        AssignmentExpressionSyntax { Left: ElementAccessExpressionSyntax element } => element.Expression,
+        PostfixUnaryExpressionSyntax { Operand: ElementAccessExpressionSyntax element } => element.Expression,
+        PrefixUnaryExpressionSyntax { Operand: ElementAccessExpressionSyntax element } => element.Expression,
+        _ => null,
     };
 
     private static string? FindReason(ConcurrencyModel model, RegionEntry entry, StorageInfo storage, string action, System.Threading.CancellationToken cancellationToken)
