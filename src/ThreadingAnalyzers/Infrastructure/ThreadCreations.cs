@@ -180,7 +180,7 @@ internal static class ThreadCreations
     private static BackgroundSetting LocalSetting(ILocalSymbol local, IObjectCreationOperation creation, IOperation root)
     {
         var setting = BackgroundSetting.Foreground;
-        foreach (var operation in root.Descendants())
+        foreach (var operation in LocalUses.Get(root).Of(local))
         {
             if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
             {
