@@ -229,6 +229,16 @@ internal sealed class ConcurrencyModel
     private static readonly ConditionalWeakTable<Compilation, ConcurrencyModel> Cache = new();
     private static readonly ConditionalWeakTable<SyntaxTree, List<SyntaxNode>> Candidates = new();
 
+    /// <summary>
+    /// Every <see cref="IsCandidateStart"/> names one of these (a call's name or receiver, a created type, Elapsed), or
+    /// is a target-typed <c>new(…)</c>: a tree whose text has none of them has no candidate and is not walked.
+    /// </summary>
+    private static readonly string[] CandidateWords =
+    {
+        "StartNew", "QueueUserWorkItem", "UnsafeQueueUserWorkItem", "ForAll", "Run", "For", "ForEach", "ForEachAsync", "Invoke",
+        "AsParallel", "Task", "Parallel", "Thread", "Timer", "Elapsed",
+    };
+
     private readonly object _gate = new();
     private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
     private List<ConcurrentRegion>? _regions;
@@ -571,11 +581,14 @@ internal sealed class ConcurrencyModel
         }
 
         var found = new List<SyntaxNode>();
-        foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+        if (TextMentions.MayMention(tree, CandidateWords, implicitNew: true, cancellationToken))
         {
-            if (IsCandidateStart(node))
+            foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
             {
-                found.Add(node);
+                if (IsCandidateStart(node))
+                {
+                    found.Add(node);
+                }
             }
         }
 
