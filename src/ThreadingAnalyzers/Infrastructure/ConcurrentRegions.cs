@@ -388,6 +388,10 @@ internal sealed class ConcurrencyModel
     {
         switch (node)
         {
+            // Every region is a delegate argument: a call or creation with no arguments starts none (Stopwatch.StartNew()).
+            case InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0 }:
+            case BaseObjectCreationExpressionSyntax { ArgumentList: null or { Arguments.Count: 0 } }:
+                return false;
             case InvocationExpressionSyntax invocation:
                 var (name, receiver, conditional) = invocation.Expression switch
                 {
