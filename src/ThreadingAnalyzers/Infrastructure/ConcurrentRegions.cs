@@ -182,15 +182,18 @@ internal sealed class RegionEntry
     /// The operation of that function (an anonymous function, local function or method body). A called method is bound
     /// on the first call, so that reaching a method costs no binding until someone reads its operations.
     /// </summary>
-    public IOperation GetBody(System.Threading.CancellationToken cancellationToken)
+    /// <remarks>
+    /// Only methods whose declaration has a body are bound here (see <see cref="ConcurrencyModel.HasBodyToBind"/>), so
+    /// binding gives one; null only if broken code ever defeats that, and then the entry contributes nothing.
+    /// </remarks>
+    public IOperation? GetBody(System.Threading.CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _body) is { } body)
         {
             return body;
         }
 
-        // Only methods whose declaration has a body get here (see ConcurrencyModel.HasBodyToBind), so binding gives one.
-        body = _model!.GetMethodBody(_method!, out _, cancellationToken)!;
+        body = _model?.GetMethodBody(_method!, out _, cancellationToken);
         Volatile.Write(ref _body, body);
         return body;
     }
@@ -1179,7 +1182,12 @@ internal sealed class ConcurrencyModel
                         continue;
                     }
 
-                    foreach (var operation in OperationWalk.InFunction(entry.GetBody(_cancellationToken), regionFunctions))
+                    if (entry.GetBody(_cancellationToken) is not { } entryBody)
+                    {
+                        continue;
+                    }
+
+                    foreach (var operation in OperationWalk.InFunction(entryBody, regionFunctions))
                     {
                         if (operation is not IInvocationOperation call || call.TargetMethod.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction))
                         {

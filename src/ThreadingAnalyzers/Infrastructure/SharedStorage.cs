@@ -691,7 +691,8 @@ internal sealed class SharedAccessIndex
 
         var types = _model.Types;
         var accesses = new List<(object, StorageAccess)>();
-        foreach (var operation in OperationWalk.InFunction(entry.GetBody(cancellationToken), _regionFunctions))
+        var body = entry.GetBody(cancellationToken);
+        foreach (var operation in body is null ? System.Array.Empty<IOperation>() : OperationWalk.InFunction(body, _regionFunctions))
         {
             if (SharedStorage.Classify(operation, entry, types) is not { Sharing: not Sharing.NotShared } storage)
             {
