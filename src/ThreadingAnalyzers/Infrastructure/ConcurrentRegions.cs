@@ -145,11 +145,28 @@ internal sealed class ConcurrentRegion
 /// <summary>How a function body runs inside a region: directly (depth 0) or through calls (depth 1…<see cref="ConcurrencyModel.MaxReachDepth"/>).</summary>
 internal sealed class RegionEntry
 {
+    private readonly ConcurrencyModel? _model;
+    private readonly IMethodSymbol? _method;
+    private IOperation? _body;
+
     internal RegionEntry(ConcurrentRegion region, SyntaxNode functionSyntax, IOperation body, int depth, bool protectedOnPath, ThisSharing thisSharing, SyntaxNode? callSite)
     {
         Region = region;
         FunctionSyntax = functionSyntax;
-        Body = body;
+        _body = body;
+        Depth = depth;
+        ProtectedOnPath = protectedOnPath;
+        This = thisSharing;
+        CallSite = callSite;
+    }
+
+    /// <summary>An entry whose body is bound only when asked for (<see cref="GetBody"/>): a called method known to have one.</summary>
+    internal RegionEntry(ConcurrentRegion region, SyntaxNode functionSyntax, ConcurrencyModel model, IMethodSymbol method, int depth, bool protectedOnPath, ThisSharing thisSharing, SyntaxNode? callSite)
+    {
+        Region = region;
+        FunctionSyntax = functionSyntax;
+        _model = model;
+        _method = method;
         Depth = depth;
         ProtectedOnPath = protectedOnPath;
         This = thisSharing;
@@ -161,8 +178,25 @@ internal sealed class RegionEntry
     /// <summary>The lambda, local function or method declaration that runs.</summary>
     public SyntaxNode FunctionSyntax { get; }
 
-    /// <summary>The operation of that function (an anonymous function, local function or method body).</summary>
-    public IOperation Body { get; }
+    /// <summary>
+    /// The operation of that function (an anonymous function, local function or method body). A called method is bound
+    /// on the first call, so that reaching a method costs no binding until someone reads its operations.
+    /// </summary>
+    /// <remarks>
+    /// Only methods whose declaration has a body are bound here (see <see cref="ConcurrencyModel.HasBodyToBind"/>), so
+    /// binding gives one; null only if broken code ever defeats that, and then the entry contributes nothing.
+    /// </remarks>
+    public IOperation? GetBody(System.Threading.CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _body) is { } body)
+        {
+            return body;
+        }
+
+        body = _model?.GetMethodBody(_method!, out _, cancellationToken);
+        Volatile.Write(ref _body, body);
+        return body;
+    }
 
     /// <summary>0 for the region's own delegate, n for a method reached through n calls.</summary>
     public int Depth { get; }
@@ -197,6 +231,16 @@ internal sealed class ConcurrencyModel
 
     private static readonly ConditionalWeakTable<Compilation, ConcurrencyModel> Cache = new();
     private static readonly ConditionalWeakTable<SyntaxTree, List<SyntaxNode>> Candidates = new();
+
+    /// <summary>
+    /// Every <see cref="IsCandidateStart"/> names one of these (a call's name or receiver, a created type, Elapsed), or
+    /// is a target-typed <c>new(…)</c>: a tree whose text has none of them has no candidate and is not walked.
+    /// </summary>
+    private static readonly string[] CandidateWords =
+    {
+        "StartNew", "QueueUserWorkItem", "UnsafeQueueUserWorkItem", "ForAll", "Run", "For", "ForEach", "ForEachAsync", "Invoke",
+        "AsParallel", "Task", "Parallel", "Thread", "Timer", "Elapsed",
+    };
 
     private readonly object _gate = new();
     private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
@@ -347,6 +391,10 @@ internal sealed class ConcurrencyModel
     {
         switch (node)
         {
+            // Every region is a delegate argument: a call or creation with no arguments starts none (Stopwatch.StartNew()).
+            case InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0 }:
+            case BaseObjectCreationExpressionSyntax { ArgumentList: null or { Arguments.Count: 0 } }:
+                return false;
             case InvocationExpressionSyntax invocation:
                 var (name, receiver, conditional) = invocation.Expression switch
                 {
@@ -455,6 +503,35 @@ internal sealed class ConcurrencyModel
         }
     }
 
+    /// <summary>
+    /// Syntax and symbol only: true when <see cref="GetMethodBody"/> is sure to find a body for <paramref name="method"/>
+    /// (a method or local function declared once in this compilation with a block or expression body), with that declaration.
+    /// </summary>
+    internal bool HasBodyToBind(IMethodSymbol method, out SyntaxNode? declaration, CancellationToken cancellationToken)
+    {
+        declaration = null;
+        var target = method.PartialImplementationPart ?? method;
+        if (target.IsAbstract || target.IsExtern || target.DeclaringSyntaxReferences.Length != 1)
+        {
+            return false;
+        }
+
+        var syntax = target.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+        var hasBody = syntax switch
+        {
+            MethodDeclarationSyntax declared => declared.Body is not null || declared.ExpressionBody is not null,
+            LocalFunctionStatementSyntax local => local.Body is not null || local.ExpressionBody is not null,
+            _ => false,
+        };
+        if (!hasBody || !Compilation.ContainsSyntaxTree(syntax.SyntaxTree))
+        {
+            return false;
+        }
+
+        declaration = syntax;
+        return true;
+    }
+
     /// <summary>The operation of a source method's body (the implementation part of a partial method); null when it has none.</summary>
     internal IOperation? GetMethodBody(IMethodSymbol method, out SyntaxNode? declaration, CancellationToken cancellationToken)
     {
@@ -511,11 +588,14 @@ internal sealed class ConcurrencyModel
         }
 
         var found = new List<SyntaxNode>();
-        foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+        if (TextMentions.MayMention(tree, CandidateWords, implicitNew: true, cancellationToken))
         {
-            if (IsCandidateStart(node))
+            foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
             {
-                found.Add(node);
+                if (IsCandidateStart(node))
+                {
+                    found.Add(node);
+                }
             }
         }
 
@@ -1102,7 +1182,12 @@ internal sealed class ConcurrencyModel
                         continue;
                     }
 
-                    foreach (var operation in OperationWalk.InFunction(entry.Body, regionFunctions))
+                    if (entry.GetBody(_cancellationToken) is not { } entryBody)
+                    {
+                        continue;
+                    }
+
+                    foreach (var operation in OperationWalk.InFunction(entryBody, regionFunctions))
                     {
                         if (operation is not IInvocationOperation call || call.TargetMethod.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction))
                         {
@@ -1114,15 +1199,28 @@ internal sealed class ConcurrencyModel
                             continue;
                         }
 
-                        var callee = _model.GetMethodBody(call.TargetMethod.OriginalDefinition, out var declaration, _cancellationToken);
+                        var target = call.TargetMethod.OriginalDefinition;
+                        var thisSharing = call.TargetMethod.IsStatic || call.TargetMethod.MethodKind == MethodKind.LocalFunction
+                            ? entry.This
+                            : ClassifyCallReceiver(call.Instance, entry);
+                        if (_model.HasBodyToBind(target, out var declaration, _cancellationToken))
+                        {
+                            // Bound later, if ever: only when its calls are followed or someone reads its operations.
+                            if (visited.Add(declaration!))
+                            {
+                                var isLockedCall = entry.ProtectedOnPath || LockFacts.IsInsideLock(call, _types);
+                                queue.Enqueue(new RegionEntry(region, declaration!, _model, target, entry.Depth + 1, isLockedCall, thisSharing, call.Syntax));
+                            }
+
+                            continue;
+                        }
+
+                        var callee = _model.GetMethodBody(target, out declaration, _cancellationToken);
                         if (callee is null || declaration is null || !visited.Add(declaration))
                         {
                             continue;
                         }
 
-                        var thisSharing = call.TargetMethod.IsStatic || call.TargetMethod.MethodKind == MethodKind.LocalFunction
-                            ? entry.This
-                            : ClassifyCallReceiver(call.Instance, entry);
                         var isProtected = entry.ProtectedOnPath || LockFacts.IsInsideLock(call, _types);
                         queue.Enqueue(new RegionEntry(region, declaration, callee, entry.Depth + 1, isProtected, thisSharing, call.Syntax));
                     }

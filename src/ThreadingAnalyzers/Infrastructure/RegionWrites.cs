@@ -24,7 +24,12 @@ internal static class RegionWrites
         foreach (var entry in region.Entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            foreach (var operation in OperationWalk.InFunction(entry.Body, skipFunctions: null))
+            if (entry.GetBody(cancellationToken) is not { } body)
+            {
+                continue;
+            }
+
+            foreach (var operation in OperationWalk.InFunction(body, skipFunctions: null))
             {
                 if (SharedStorage.Classify(operation, entry, types) is not { Sharing: not Sharing.NotShared } storage)
                 {

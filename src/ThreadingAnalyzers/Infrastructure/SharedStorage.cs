@@ -532,20 +532,73 @@ internal static class SharedStorage
 
 /// <summary>
 /// Every access of shared storage made inside a region (with how it is reached and whether it is protected) and
-/// every access made by a creating function while a region it started may run. Built once per compilation.
+/// every access made by a creating function while a region it started may run. Filled per storage on first question:
+/// only the region bodies whose syntax names the storage are bound and walked (each walked once), so that reaching a
+/// method costs nothing until a question names something it uses.
 /// </summary>
 internal sealed class SharedAccessIndex
 {
+    private readonly object _gate = new();
     private readonly Dictionary<object, List<StorageAccess>> _inRegions = new(new KeyComparer());
     private readonly Dictionary<object, List<StorageAccess>> _inCreators = new(new KeyComparer());
+    private readonly Dictionary<RegionEntry, List<(object Key, StorageAccess Access)>> _entryAccesses = new();
+    private readonly Dictionary<SyntaxNode, HashSet<string>> _identifiers = new();
+    private readonly Dictionary<SyntaxNode, List<(object Key, IOperation Reference, bool IdentityKnown)>> _creatorReferences = new();
+    private ConcurrencyModel _model = null!;
+    private IReadOnlyList<ConcurrentRegion> _regions = null!;
+    private HashSet<SyntaxNode> _regionFunctions = null!;
+    private Dictionary<SyntaxNode, List<ConcurrentRegion>> _creators = null!;
 
     /// <summary>Accesses of the storage <paramref name="key"/> (see <see cref="SharedStorage.GetKey"/>) inside regions.</summary>
-    public IReadOnlyList<StorageAccess> InRegions(object key)
-        => _inRegions.TryGetValue(key, out var list) ? list : (IReadOnlyList<StorageAccess>)System.Array.Empty<StorageAccess>();
+    public IReadOnlyList<StorageAccess> InRegions(object key, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return RegionAccesses(key, cancellationToken);
+        }
+    }
 
     /// <summary>Accesses of <paramref name="key"/> by creating functions at points where <see cref="StorageAccess.LiveRegion"/> may run.</summary>
-    public IReadOnlyList<StorageAccess> InCreators(object key)
-        => _inCreators.TryGetValue(key, out var list) ? list : (IReadOnlyList<StorageAccess>)System.Array.Empty<StorageAccess>();
+    public IReadOnlyList<StorageAccess> InCreators(object key, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_inCreators.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+
+            var list = new List<StorageAccess>();
+            if (RegionAccesses(key, cancellationToken).Count > 0)
+            {
+                var types = _model.Types;
+                foreach (var pair in _creators)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    foreach (var (referenceKey, operation, identityKnown) in CreatorReferences(pair.Key, pair.Value[0]))
+                    {
+                        if (!KeyComparer.Instance.Equals(referenceKey, key))
+                        {
+                            continue;
+                        }
+
+                        var kind = GetAccessKind(operation, types);
+                        var isProtected = LockFacts.IsProtected(operation, types);
+                        foreach (var region in pair.Value)
+                        {
+                            if (_model.MayRunDuring(region, operation, cancellationToken))
+                            {
+                                list.Add(new StorageAccess(operation, kind, isProtected, entry: null, region, identityKnown));
+                            }
+                        }
+                    }
+                }
+            }
+
+            _inCreators[key] = list;
+            return list;
+        }
+    }
 
     /// <summary>The kind of access <paramref name="reference"/> makes, looking at how its value is used.</summary>
     public static AccessKind GetAccessKind(IOperation reference, WellKnownTypes types)
@@ -565,39 +618,20 @@ internal sealed class SharedAccessIndex
 
     internal void Build(ConcurrencyModel model, CancellationToken cancellationToken)
     {
-        var types = model.Types;
-        var regions = model.GetRegions(cancellationToken);
-        var regionFunctions = new HashSet<SyntaxNode>();
-        foreach (var region in regions)
+        _model = model;
+        _regions = model.GetRegions(cancellationToken);
+        _regionFunctions = new HashSet<SyntaxNode>();
+        foreach (var region in _regions)
         {
             if (region.FunctionSyntax is { } function)
             {
-                regionFunctions.Add(function);
+                _regionFunctions.Add(function);
             }
         }
 
-        foreach (var region in regions)
-        {
-            foreach (var entry in region.Entries)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                foreach (var operation in OperationWalk.InFunction(entry.Body, regionFunctions))
-                {
-                    if (SharedStorage.Classify(operation, entry, types) is not { Sharing: not Sharing.NotShared } storage)
-                    {
-                        continue;
-                    }
-
-                    var kind = GetAccessKind(operation, types);
-                    var isProtected = entry.ProtectedOnPath || LockFacts.IsProtected(operation, types);
-                    Add(_inRegions, storage.Key, new StorageAccess(operation, kind, isProtected, entry, liveRegion: null, storage.IdentityKnown));
-                }
-            }
-        }
-
-        // The creators' own accesses while a region they started may run.
-        var creators = new Dictionary<SyntaxNode, List<ConcurrentRegion>>();
-        foreach (var region in regions)
+        // The creators' own accesses while a region they started may run, grouped by creating function.
+        _creators = new Dictionary<SyntaxNode, List<ConcurrentRegion>>();
+        foreach (var region in _regions)
         {
             if (region.JoinedAtStart)
             {
@@ -605,65 +639,144 @@ internal sealed class SharedAccessIndex
             }
 
             var function = region.CreatorFunctionSyntax;
-            if (!creators.TryGetValue(function, out var list))
+            if (!_creators.TryGetValue(function, out var list))
             {
-                creators[function] = list = new List<ConcurrentRegion>();
+                _creators[function] = list = new List<ConcurrentRegion>();
             }
 
             list.Add(region);
         }
+    }
 
-        foreach (var pair in creators)
+    private List<StorageAccess> RegionAccesses(object key, CancellationToken cancellationToken)
+    {
+        if (_inRegions.TryGetValue(key, out var known))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var first = pair.Value[0];
-            var function = first.Start.GetEnclosingFunction() ?? first.CreatorRoot;
-            foreach (var operation in OperationWalk.InFunction(function, skipFunctions: null, skipAllNested: true))
+            return known;
+        }
+
+        // A body can only reach the storage by naming it; bodies that never mention the name are not bound.
+        var name = NameOf(key);
+        var list = new List<StorageAccess>();
+        foreach (var region in _regions)
+        {
+            foreach (var entry in region.Entries)
             {
-                var (symbol, identityKnown) = operation switch
-                {
-                    IFieldReferenceOperation field => ((ISymbol?)field.Field, field.Field.IsStatic || field.Instance.IsThisReference()),
-                    IPropertyReferenceOperation property when SharedStorage.IsAutoProperty(property.Property) => (property.Property, property.Property.IsStatic || property.Instance.IsThisReference()),
-                    ILocalReferenceOperation local => (local.Local, true),
-                    IParameterReferenceOperation parameter => (parameter.Parameter, true),
-                    _ => (null, false),
-                };
-                if (symbol is null)
+                cancellationToken.ThrowIfCancellationRequested();
+                if (name is not null && !Identifiers(entry.FunctionSyntax).Contains(name))
                 {
                     continue;
                 }
 
-                var key = SharedStorage.GetKey(symbol);
-                if (!_inRegions.ContainsKey(key))
+                foreach (var (accessKey, access) in EntryAccesses(entry, cancellationToken))
                 {
-                    continue;
-                }
-
-                var kind = GetAccessKind(operation, types);
-                var isProtected = LockFacts.IsProtected(operation, types);
-                foreach (var region in pair.Value)
-                {
-                    if (model.MayRunDuring(region, operation, cancellationToken))
+                    if (KeyComparer.Instance.Equals(accessKey, key))
                     {
-                        Add(_inCreators, key, new StorageAccess(operation, kind, isProtected, entry: null, region, identityKnown));
+                        list.Add(access);
                     }
                 }
             }
         }
+
+        _inRegions[key] = list;
+        return list;
     }
 
-    private static void Add(Dictionary<object, List<StorageAccess>> map, object key, StorageAccess access)
+    private List<(object Key, StorageAccess Access)> EntryAccesses(RegionEntry entry, CancellationToken cancellationToken)
     {
-        if (!map.TryGetValue(key, out var list))
+        if (_entryAccesses.TryGetValue(entry, out var known))
         {
-            map[key] = list = new List<StorageAccess>();
+            return known;
         }
 
-        list.Add(access);
+        var types = _model.Types;
+        var accesses = new List<(object, StorageAccess)>();
+        var body = entry.GetBody(cancellationToken);
+        foreach (var operation in body is null ? System.Array.Empty<IOperation>() : OperationWalk.InFunction(body, _regionFunctions))
+        {
+            if (SharedStorage.Classify(operation, entry, types) is not { Sharing: not Sharing.NotShared } storage)
+            {
+                continue;
+            }
+
+            var kind = GetAccessKind(operation, types);
+            var isProtected = entry.ProtectedOnPath || LockFacts.IsProtected(operation, types);
+            accesses.Add((storage.Key, new StorageAccess(operation, kind, isProtected, entry, liveRegion: null, storage.IdentityKnown)));
+        }
+
+        _entryAccesses[entry] = accesses;
+        return accesses;
+    }
+
+    private List<(object Key, IOperation Reference, bool IdentityKnown)> CreatorReferences(SyntaxNode creator, ConcurrentRegion first)
+    {
+        if (_creatorReferences.TryGetValue(creator, out var known))
+        {
+            return known;
+        }
+
+        var references = new List<(object, IOperation, bool)>();
+        var function = first.Start.GetEnclosingFunction() ?? first.CreatorRoot;
+        foreach (var operation in OperationWalk.InFunction(function, skipFunctions: null, skipAllNested: true))
+        {
+            var (symbol, identityKnown) = operation switch
+            {
+                IFieldReferenceOperation field => ((ISymbol?)field.Field, field.Field.IsStatic || field.Instance.IsThisReference()),
+                IPropertyReferenceOperation property when SharedStorage.IsAutoProperty(property.Property) => (property.Property, property.Property.IsStatic || property.Instance.IsThisReference()),
+                ILocalReferenceOperation local => (local.Local, true),
+                IParameterReferenceOperation parameter => (parameter.Parameter, true),
+                _ => (null, false),
+            };
+            if (symbol is not null)
+            {
+                references.Add((SharedStorage.GetKey(symbol), operation, identityKnown));
+            }
+        }
+
+        _creatorReferences[creator] = references;
+        return references;
+    }
+
+    private HashSet<string> Identifiers(SyntaxNode function)
+    {
+        if (_identifiers.TryGetValue(function, out var known))
+        {
+            return known;
+        }
+
+        var names = new HashSet<string>(System.StringComparer.Ordinal);
+        foreach (var token in function.DescendantTokens())
+        {
+            if (token.IsKind(SyntaxKind.IdentifierToken))
+            {
+                names.Add(token.ValueText);
+            }
+        }
+
+        _identifiers[function] = names;
+        return names;
+    }
+
+    /// <summary>The name every reference to the storage spells out, or null when there may be none to look for.</summary>
+    private static string? NameOf(object key)
+    {
+        var name = key switch
+        {
+            ISymbol symbol => symbol.Name,
+            VariableDeclaratorSyntax declarator => declarator.Identifier.ValueText,
+            ParameterSyntax parameter => parameter.Identifier.ValueText,
+            SingleVariableDesignationSyntax designation => designation.Identifier.ValueText,
+            ForEachStatementSyntax forEach => forEach.Identifier.ValueText,
+            CatchDeclarationSyntax catchDeclaration => catchDeclaration.Identifier.ValueText,
+            _ => null,
+        };
+        return name is not null && SyntaxFacts.IsValidIdentifier(name) && SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None ? name : null;
     }
 
     private sealed class KeyComparer : IEqualityComparer<object>
     {
+        public static readonly KeyComparer Instance = new();
+
         public new bool Equals(object? x, object? y)
             => x is ISymbol sx && y is ISymbol sy ? SymbolEqualityComparer.Default.Equals(sx, sy) : object.Equals(x, y);
 

@@ -291,9 +291,14 @@ internal static class StorageWrites
                     }
                     else
                     {
+                        // Only the trees whose text names it can write it (a text scan costs far less than walking the tree).
+                        var name = new[] { storage.Name };
                         foreach (var tree in model.Compilation.SyntaxTrees)
                         {
-                            yield return tree.GetRoot(cancellationToken);
+                            if (TextMentions.MayMention(tree, name, implicitNew: false, cancellationToken))
+                            {
+                                yield return tree.GetRoot(cancellationToken);
+                            }
                         }
                     }
 

@@ -25,13 +25,39 @@ internal enum BackgroundSetting
 /// </summary>
 internal static class ThreadCreations
 {
-    /// <summary>Cheap syntax prefilter: <c>new Thread(…)</c>, <c>new System.Threading.Thread(…)</c> or a target-typed <c>new(…)</c>.</summary>
+    /// <summary>
+    /// Cheap syntax prefilter: <c>new Thread(…)</c>, <c>new System.Threading.Thread(…)</c> or a target-typed <c>new(…)</c>
+    /// that can be a thread: one or two arguments (every <c>Thread</c> constructor takes a delegate and maybe a stack
+    /// size), the first not a constant, and not declared with a type that is plainly no thread (generic, predefined, array).
+    /// </summary>
     public static bool MayCreateThread(SyntaxNode node) => node switch
     {
         ObjectCreationExpressionSyntax creation => RightmostName(creation.Type) == "Thread",
-        ImplicitObjectCreationExpressionSyntax => true,
+        ImplicitObjectCreationExpressionSyntax implicitCreation => ImplicitMayCreateThread(implicitCreation),
         _ => false,
     };
+
+    private static bool ImplicitMayCreateThread(ImplicitObjectCreationExpressionSyntax creation)
+    {
+        var arguments = creation.ArgumentList.Arguments;
+        if (arguments.Count is < 1 or > 2
+            || arguments[0].Expression is LiteralExpressionSyntax literal
+                && !literal.IsKind(SyntaxKind.NullLiteralExpression) && !literal.IsKind(SyntaxKind.DefaultLiteralExpression))
+        {
+            return false;
+        }
+
+        var declared = creation.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax declaration } }
+            ? declaration.Type
+            : null;
+        if (declared is NullableTypeSyntax nullable)
+        {
+            declared = nullable.ElementType;
+        }
+
+        return declared is not (GenericNameSyntax or PredefinedTypeSyntax or ArrayTypeSyntax or TupleTypeSyntax or PointerTypeSyntax)
+            && declared is not QualifiedNameSyntax { Right: GenericNameSyntax };
+    }
 
     /// <summary>The creation as a <c>Thread</c> construction, or null.</summary>
     public static IObjectCreationOperation? GetThreadCreation(SemanticModel model, SyntaxNode node, WellKnownTypes types, CancellationToken cancellationToken)
@@ -154,7 +180,7 @@ internal static class ThreadCreations
     private static BackgroundSetting LocalSetting(ILocalSymbol local, IObjectCreationOperation creation, IOperation root)
     {
         var setting = BackgroundSetting.Foreground;
-        foreach (var operation in root.Descendants())
+        foreach (var operation in LocalUses.Get(root).Of(local))
         {
             if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
             {

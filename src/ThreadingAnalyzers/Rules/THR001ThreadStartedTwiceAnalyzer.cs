@@ -126,6 +126,7 @@ public sealed partial class THR001ThreadStartedTwiceAnalyzer : DiagnosticAnalyze
         /// <summary>Start calls on a local, parameter or field, by invocation syntax; value = key index.</summary>
         private readonly Dictionary<SyntaxNode, int> _startKeys = new();
         private readonly List<ISymbol> _keys = new();
+        private readonly Dictionary<ISymbol, int> _keyIndex = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<SyntaxNode, IInvocationOperation> _starts = new();
         private readonly Dictionary<SyntaxNode, IOperation> _functions = new();
 
@@ -175,11 +176,11 @@ public sealed partial class THR001ThreadStartedTwiceAnalyzer : DiagnosticAnalyze
 
             if (receiver.GetStorageSymbol() is { } symbol)
             {
-                var key = _keys.IndexOf(symbol);
-                if (key < 0)
+                if (!_keyIndex.TryGetValue(symbol, out var key))
                 {
                     key = _keys.Count;
                     _keys.Add(symbol);
+                    _keyIndex[symbol] = key;
                 }
 
                 _startKeys[invocation.Syntax] = key;
@@ -338,8 +339,7 @@ public sealed partial class THR001ThreadStartedTwiceAnalyzer : DiagnosticAnalyze
 
             if (target.GetStorageSymbol() is { } symbol)
             {
-                var key = _keys.IndexOf(symbol);
-                if (key >= 0)
+                if (_keyIndex.TryGetValue(symbol, out var key))
                 {
                     analysis.AddKill(block.Ordinal, key);
                 }
@@ -354,8 +354,7 @@ public sealed partial class THR001ThreadStartedTwiceAnalyzer : DiagnosticAnalyze
                 return;
             }
 
-            var key = _keys.IndexOf(symbol!);
-            if (key < 0)
+            if (!_keyIndex.TryGetValue(symbol!, out var key))
             {
                 return;
             }

@@ -71,6 +71,12 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // A variable of the innermost function is one per call: never shared, whatever binding would say.
+        if (OwnLocals.IsOwnLocal(WrittenSyntax(node)))
+        {
+            return;
+        }
+
         var cancellationToken = context.CancellationToken;
         if (!model.MayBeInRegion(node, cancellationToken))
         {
@@ -148,6 +154,15 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    private static ExpressionSyntax? WrittenSyntax(SyntaxNode node) => node switch
+    {
+        AssignmentExpressionSyntax assignment => assignment.Left,
+        PostfixUnaryExpressionSyntax postfix => postfix.Operand,
+        PrefixUnaryExpressionSyntax prefix => prefix.Operand,
+        ArgumentSyntax argument => argument.Expression,
+        _ => null,
+    };
+
     /// <summary>Why the write races: the region's own concurrency, another writer that can run beside it, or inconsistent locking.</summary>
     private static (string? Why, string? LockedWith) FindReason(ConcurrencyModel model, RegionEntry entry, StorageInfo storage, Optional<object?> storedConstant, System.Threading.CancellationToken cancellationToken)
     {
@@ -161,7 +176,7 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
         if (why is null && storage.IdentityKnown)
         {
             var index = SharedStorage.GetIndex(model, cancellationToken);
-            foreach (var access in index.InRegions(storage.Key))
+            foreach (var access in index.InRegions(storage.Key, cancellationToken))
             {
                 if (access.IsWrite && access.Entry is { } other && other.Region != region && access.IdentityKnown
                     && !StoresSame(access, storedConstant) && model.MayOverlap(other.Region, region, cancellationToken))
@@ -173,7 +188,7 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
 
             if (why is null)
             {
-                foreach (var access in index.InCreators(storage.Key))
+                foreach (var access in index.InCreators(storage.Key, cancellationToken))
                 {
                     if (access.IsWrite && access.LiveRegion == region && access.IdentityKnown && !StoresSame(access, storedConstant))
                     {

@@ -151,7 +151,7 @@ public sealed partial class THR005ThreadNeverJoinedAnalyzer
         private IObjectCreationOperation? SingleCreation(ILocalSymbol local)
         {
             IObjectCreationOperation? creation = null;
-            foreach (var operation in _root.Descendants())
+            foreach (var operation in LocalUses.Get(_root).Of(local))
             {
                 var value = operation switch
                 {
@@ -178,7 +178,7 @@ public sealed partial class THR005ThreadNeverJoinedAnalyzer
         /// <summary>True when the thread leaves the method's hands: any use but a member access on it in the member's own code.</summary>
         private bool Escapes(ILocalSymbol local)
         {
-            foreach (var operation in _root.Descendants())
+            foreach (var operation in LocalUses.Get(_root).Of(local))
             {
                 if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
                 {

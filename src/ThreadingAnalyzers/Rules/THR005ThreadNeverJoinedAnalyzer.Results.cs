@@ -87,7 +87,7 @@ public sealed partial class THR005ThreadNeverJoinedAnalyzer
             var index = SharedStorage.GetIndex(ConcurrencyModel.Get(_model.Compilation, _types), _cancellationToken);
             foreach (var symbol in waited)
             {
-                foreach (var access in index.InRegions(SharedStorage.GetKey(symbol)))
+                foreach (var access in index.InRegions(SharedStorage.GetKey(symbol), _cancellationToken))
                 {
                     if (access.Entry?.Region == region)
                     {
@@ -117,7 +117,7 @@ public sealed partial class THR005ThreadNeverJoinedAnalyzer
                     continue;
                 }
 
-                foreach (var access in index.InCreators(pair.Key))
+                foreach (var access in index.InCreators(pair.Key, _cancellationToken))
                 {
                     if (access.LiveRegion != region || access.IsWrite || access.IsProtected || !IsInRoot(access.Reference.Syntax))
                     {

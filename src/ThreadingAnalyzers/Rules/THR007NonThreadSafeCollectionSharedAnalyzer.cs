@@ -60,7 +60,7 @@ public sealed class THR007NonThreadSafeCollectionSharedAnalyzer : DiagnosticAnal
     private static void Analyze(SyntaxNodeAnalysisContext context, ConcurrencyModel model)
     {
         var node = context.Node;
-        if (!PassesSyntaxFilter(node))
+        if (!PassesSyntaxFilter(node) || OwnLocals.IsOwnLocal(CollectionSyntax(node)))
         {
             return;
         }
@@ -114,6 +114,16 @@ public sealed class THR007NonThreadSafeCollectionSharedAnalyzer : DiagnosticAnal
         _ => false,
     };
 
+    /// <summary>The collection the mutation is made on, as written (<c>list</c> in <c>list.Add(x)</c>, <c>map</c> in <c>map[k] = v</c>).</summary>
+    private static ExpressionSyntax? CollectionSyntax(SyntaxNode node) => node switch
+    {
+        InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } => access.Expression,
+        AssignmentExpressionSyntax { Left: ElementAccessExpressionSyntax element } => element.Expression,
+        PostfixUnaryExpressionSyntax { Operand: ElementAccessExpressionSyntax element } => element.Expression,
+        PrefixUnaryExpressionSyntax { Operand: ElementAccessExpressionSyntax element } => element.Expression,
+        _ => null,
+    };
+
     private static string? FindReason(ConcurrencyModel model, RegionEntry entry, StorageInfo storage, string action, System.Threading.CancellationToken cancellationToken)
     {
         var region = entry.Region;
@@ -123,7 +133,7 @@ public sealed class THR007NonThreadSafeCollectionSharedAnalyzer : DiagnosticAnal
         }
 
         var index = SharedStorage.GetIndex(model, cancellationToken);
-        foreach (var access in index.InRegions(storage.Key))
+        foreach (var access in index.InRegions(storage.Key, cancellationToken))
         {
             if (access.Kind is AccessKind.CollectionRead or AccessKind.CollectionWrite && access.Entry is { } other && other.Region != region && storage.IdentityKnown && access.IdentityKnown
                 && model.MayOverlap(other.Region, region, cancellationToken))
@@ -132,7 +142,7 @@ public sealed class THR007NonThreadSafeCollectionSharedAnalyzer : DiagnosticAnal
             }
         }
 
-        foreach (var access in index.InCreators(storage.Key))
+        foreach (var access in index.InCreators(storage.Key, cancellationToken))
         {
             if (access.Kind is AccessKind.CollectionRead or AccessKind.CollectionWrite && access.LiveRegion == region && storage.IdentityKnown && access.IdentityKnown)
             {

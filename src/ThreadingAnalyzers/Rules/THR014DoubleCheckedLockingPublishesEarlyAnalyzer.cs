@@ -435,7 +435,7 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyAnalyzer : Diagnosti
         // Another region (or the code that started this one) creates it too while this one runs.
         var index = SharedStorage.GetIndex(model, cancellationToken);
         var key = SharedStorage.GetKey(storage);
-        foreach (var access in index.InRegions(key))
+        foreach (var access in index.InRegions(key, cancellationToken))
         {
             if (access.IsWrite && !access.IsProtected && access.Entry is { } other)
             {
@@ -449,7 +449,7 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyAnalyzer : Diagnosti
             }
         }
 
-        foreach (var access in index.InCreators(key))
+        foreach (var access in index.InCreators(key, cancellationToken))
         {
             if (access.IsWrite && !access.IsProtected && access.LiveRegion is { } live)
             {

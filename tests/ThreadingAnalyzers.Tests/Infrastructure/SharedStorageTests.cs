@@ -178,8 +178,8 @@ public class SharedStorageTests
         var field = helper.Compilation.GetTypeByMetadataName("C")!.GetMembers("_count").Single();
         var index = SharedStorage.GetIndex(helper.Model, default);
         var key = SharedStorage.GetKey(field);
-        Assert.Single(index.InRegions(key));
-        var creator = Assert.Single(index.InCreators(key));
+        Assert.Single(index.InRegions(key, default));
+        var creator = Assert.Single(index.InCreators(key, default));
         Assert.Equal("_count = 5", creator.Reference.Parent!.Syntax.ToString());
         Assert.True(creator.IsWrite);
     }
