@@ -177,12 +177,14 @@ public sealed class THR003CompletionNeverSignalledAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var witness = Shorten(thrower);
+        var returns = ReturnsEarly(thrower);
+        var skip = (returns ? "a return or an exception in '" : "an exception in '") + Shorten(thrower) + "' skips ";
+        var unless = returns ? " does not throw or return early" : " does not throw";
         var (what, consequence) = isSignal
-            ? ("is signalled only if the worker does not throw", "an exception in '" + witness + "' skips Signal() and leaves " + waiter + " waiting forever in Wait(); signal in a finally block")
+            ? ("is signalled only if the worker" + unless, skip + "Signal() and leaves " + waiter + " waiting forever in Wait(); signal in a finally block")
             : target.IsChannel
-                ? ("is completed only if the producer does not throw", "an exception in '" + witness + "' skips " + name + "() and leaves the reader in " + waiter + " waiting forever; complete the writer in a finally block")
-                : ("is completed only if the producer does not throw", "an exception in '" + witness + "' skips CompleteAdding() and leaves the consumer in " + waiter + " waiting forever; complete it in a finally block");
+                ? ("is completed only if the producer" + unless, skip + name + "() and leaves the reader in " + waiter + " waiting forever; complete the writer in a finally block")
+                : ("is completed only if the producer" + unless, skip + "CompleteAdding() and leaves the consumer in " + waiter + " waiting forever; complete it in a finally block");
         var properties = ImmutableDictionary<string, string?>.Empty.Add(ShapeProperty, SuccessPathOnly);
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR003CompletionNeverSignalled, invocation.GetLocation(), properties, target.Storage.Name, what, consequence));
     }
@@ -509,6 +511,20 @@ public sealed class THR003CompletionNeverSignalledAnalyzer : DiagnosticAnalyzer
         }
 
         return true;
+    }
+
+    /// <summary>True when <paramref name="statement"/> can leave the producer's body with a <c>return</c> of its own.</summary>
+    private static bool ReturnsEarly(StatementSyntax statement)
+    {
+        foreach (var node in statement.DescendantNodesAndSelf(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        {
+            if (node is ReturnStatementSyntax)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The first call or creation of <paramref name="statement"/> (what can throw), else its first line.</summary>

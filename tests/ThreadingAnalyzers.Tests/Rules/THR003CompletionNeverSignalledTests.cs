@@ -131,6 +131,26 @@ public class THR003CompletionNeverSignalledTests
             Verify.Diagnostic().WithLocation(0).WithArguments("queue", "is completed only if the producer does not throw", "an exception in 'queue.Add(Parse(text))' skips CompleteAdding() and leaves the consumer in 'Run' waiting forever; complete it in a finally block"));
 
     [Fact]
+    public Task Complete_adding_after_an_early_return_says_so()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                void Run(string[] inputs)
+                {
+                    var queue = new BlockingCollection<int>();
+                    var producer = Task.Run(() =>
+                    {
+                        if (inputs.Length == 0) return;
+                        {|#0:queue.CompleteAdding()|};
+                    });
+                    foreach (var item in queue.GetConsumingEnumerable()) Console.WriteLine(item);
+                    producer.Wait();
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("queue", "is completed only if the producer does not throw or return early", "a return or an exception in 'if (inputs.Length == 0) return' skips CompleteAdding() and leaves the consumer in 'Run' waiting forever; complete it in a finally block"));
+
+    [Fact]
     public Task A_writer_completed_only_on_success_is_reported()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class C
