@@ -38,6 +38,11 @@ public sealed partial class THR001ThreadStartedTwiceAnalyzer : DiagnosticAnalyze
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
+            if (!ThreadingMentions.MayUseThreading(start.Compilation, start.CancellationToken))
+            {
+                return;
+            }
+
             var types = WellKnownTypes.Get(start.Compilation);
             if (types.Thread is null)
             {

@@ -38,6 +38,11 @@ public sealed class THR002PollingConsumerAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
+            if (!ThreadingMentions.MayUseThreading(start.Compilation, start.CancellationToken))
+            {
+                return;
+            }
+
             var types = WellKnownTypes.Get(start.Compilation);
             if (types.IProducerConsumerCollection1 is null && types.BlockingCollection1 is null)
             {

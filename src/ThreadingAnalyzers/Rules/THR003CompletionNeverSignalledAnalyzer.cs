@@ -42,6 +42,11 @@ public sealed class THR003CompletionNeverSignalledAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
+            if (!ThreadingMentions.MayUseThreading(start.Compilation, start.CancellationToken))
+            {
+                return;
+            }
+
             var types = WellKnownTypes.Get(start.Compilation);
             if (types.BlockingCollection1 is null && types.Channel1 is null && types.CountdownEvent is null)
             {

@@ -47,6 +47,11 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
+            if (!ThreadingMentions.MayUseThreading(start.Compilation, start.CancellationToken))
+            {
+                return;
+            }
+
             var types = WellKnownTypes.Get(start.Compilation);
             if (types.Thread is null && types.Task is null)
             {

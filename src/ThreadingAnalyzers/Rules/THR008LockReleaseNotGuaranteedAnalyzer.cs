@@ -36,6 +36,11 @@ public sealed class THR008LockReleaseNotGuaranteedAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
+            if (!ThreadingMentions.MayUseThreading(start.Compilation, start.CancellationToken))
+            {
+                return;
+            }
+
             var types = WellKnownTypes.Get(start.Compilation);
             if (types.Monitor is null)
             {

@@ -40,6 +40,11 @@ public sealed class THR009UnsafeLockObjectAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
+            if (!ThreadingMentions.MayUseThreading(start.Compilation, start.CancellationToken))
+            {
+                return;
+            }
+
             var types = WellKnownTypes.Get(start.Compilation);
             start.RegisterSyntaxNodeAction(context => AnalyzeLock(context, types), SyntaxKind.LockStatement);
             if (types.Monitor is not null)

@@ -43,6 +43,11 @@ public sealed class THR010BusyWaitAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
+            if (!ThreadingMentions.MayUseThreading(start.Compilation, start.CancellationToken))
+            {
+                return;
+            }
+
             var types = WellKnownTypes.Get(start.Compilation);
             if (types.Thread is null)
             {

@@ -47,6 +47,11 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyAnalyzer : Diagnosti
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
+            if (!ThreadingMentions.MayUseThreading(start.Compilation, start.CancellationToken))
+            {
+                return;
+            }
+
             var types = WellKnownTypes.Get(start.Compilation);
             if (types.Monitor is null)
             {

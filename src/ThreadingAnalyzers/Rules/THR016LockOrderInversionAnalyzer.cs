@@ -37,6 +37,11 @@ public sealed class THR016LockOrderInversionAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
+            if (!ThreadingMentions.MayUseThreading(start.Compilation, start.CancellationToken))
+            {
+                return;
+            }
+
             var types = WellKnownTypes.Get(start.Compilation);
             var edges = new ConcurrentQueue<Edge>();
             start.RegisterSyntaxNodeAction(context => AnalyzeLock(context, types, edges), SyntaxKind.LockStatement);

@@ -1,0 +1,40 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using ThreadingAnalyzers.Infrastructure;
+
+namespace ThreadingAnalyzers.Tests.Infrastructure;
+
+public class ThreadingMentionsTests
+{
+    private static bool MayUseThreading(params string[] sources)
+    {
+        var trees = new SyntaxTree[sources.Length];
+        for (var i = 0; i < sources.Length; i++)
+        {
+            trees[i] = CSharpSyntaxTree.ParseText(sources[i]);
+        }
+
+        return ThreadingMentions.MayUseThreading(CSharpCompilation.Create("Test", trees), default);
+    }
+
+    [Theory]
+    [InlineData("class C { void M() { new System.Threading.Thread(() => { }).Start(); } }")]
+    [InlineData("class C { void M() => Run(); static void Run() => System.Threading.Tasks.Task.Run(() => { }); }")]
+    [InlineData("class C { readonly object _o = new(); void M() { lock (_o) { } } }")]
+    [InlineData("class C { System.Threading.Lock _l = new(); }")]
+    [InlineData("class C { System.Collections.Concurrent.ConcurrentQueue<int> q = new(); }")]
+    [InlineData("class C { void M(int[] xs) => xs.AsParallel(); }")]
+    [InlineData("class C { object t = \\u0054ask.Factory; }")]
+    public void Source_that_names_a_thread_task_lock_or_concurrent_type_may_use_threading(string source)
+        => Assert.True(MayUseThreading(source));
+
+    [Fact]
+    public void Source_that_never_names_one_does_not()
+        => Assert.False(MayUseThreading(
+            "class Order { void Start() { } void Run() { Block(); } void Block() { var clock = 1; } }",
+            "class Queue2 { void Enqueue(int x) { } void Join() { } }"));
+
+    [Fact]
+    public void One_tree_that_names_one_is_enough()
+        => Assert.True(MayUseThreading("class A { }", "class B { void M() { lock (this) { } } }"));
+}
