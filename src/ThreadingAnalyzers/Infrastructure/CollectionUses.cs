@@ -67,7 +67,7 @@ internal sealed class CollectionUse
 /// </summary>
 internal static class CollectionUses
 {
-    private static readonly ConditionalWeakTable<ConcurrencyModel, Dictionary<object, List<CollectionUse>?>> Caches = new();
+    private static readonly ConditionalWeakTable<ConcurrencyModel, PerStorage<List<CollectionUse>?>> Caches = new();
 
     /// <summary>
     /// The uses of <paramref name="storage"/>; null when the storage is not a private field or a local (so that not all
@@ -75,27 +75,8 @@ internal static class CollectionUses
     /// </summary>
     public static List<CollectionUse>? Get(ConcurrencyModel model, ISymbol storage, CancellationToken cancellationToken)
     {
-        var cache = Caches.GetValue(model, static _ => new Dictionary<object, List<CollectionUse>?>(new KeyComparer()));
-        var key = SharedStorage.GetKey(storage);
-        lock (cache)
-        {
-            if (cache.TryGetValue(key, out var cached))
-            {
-                return cached;
-            }
-        }
-
-        var found = Compute(model, storage.OriginalDefinition, cancellationToken);
-        lock (cache)
-        {
-            if (cache.TryGetValue(key, out var raced))
-            {
-                return raced;
-            }
-
-            cache[key] = found;
-            return found;
-        }
+        return Caches.GetValue(model, static _ => new PerStorage<List<CollectionUse>?>())
+            .GetOrAdd(storage, (model, cancellationToken), static (state, symbol) => Compute(state.model, symbol, state.cancellationToken));
     }
 
     /// <summary>
@@ -361,12 +342,5 @@ internal static class CollectionUses
         }
 
         return result;
-    }
-
-    private sealed class KeyComparer : IEqualityComparer<object>
-    {
-        public new bool Equals(object? x, object? y) => x is ISymbol a && y is ISymbol b ? SymbolEqualityComparer.Default.Equals(a, b) : object.Equals(x, y);
-
-        public int GetHashCode(object obj) => obj is ISymbol symbol ? SymbolEqualityComparer.Default.GetHashCode(symbol) : obj.GetHashCode();
     }
 }

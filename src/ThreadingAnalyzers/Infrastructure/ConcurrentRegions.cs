@@ -952,7 +952,7 @@ internal sealed class ConcurrencyModel
             }
 
             // The same delegate started more than once while an earlier start may still run.
-            var byTarget = new Dictionary<object, List<ConcurrentRegion>>(new TargetComparer());
+            var byTarget = new Dictionary<object, List<ConcurrentRegion>>(SymbolKeyComparer.Instance);
             foreach (var region in regions)
             {
                 if (region.Kind is RegionKind.Parallel or RegionKind.ParallelQuery && region.Starter != "Parallel.Invoke")
@@ -1281,15 +1281,6 @@ internal sealed class ConcurrencyModel
                     return ThisSharing.Fresh;
             }
         }
-    }
-
-    private sealed class TargetComparer : IEqualityComparer<object>
-    {
-        public new bool Equals(object? x, object? y)
-            => x is ISymbol sx && y is ISymbol sy ? SymbolEqualityComparer.Default.Equals(sx, sy) : object.Equals(x, y);
-
-        public int GetHashCode(object obj)
-            => obj is ISymbol symbol ? SymbolEqualityComparer.Default.GetHashCode(symbol) : obj.GetHashCode();
     }
 }
 

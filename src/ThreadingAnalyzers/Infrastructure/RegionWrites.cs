@@ -20,7 +20,7 @@ internal static class RegionWrites
     /// <summary>Each written storage key of <paramref name="region"/>, with the storage's symbol.</summary>
     public static Dictionary<object, ISymbol> Get(ConcurrentRegion region, WellKnownTypes types, CancellationToken cancellationToken)
     {
-        var written = new Dictionary<object, ISymbol>(new StorageKeyComparer());
+        var written = new Dictionary<object, ISymbol>(SymbolKeyComparer.Instance);
         foreach (var entry in region.Entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -65,14 +65,5 @@ internal static class RegionWrites
             IInvocationOperation invocation when invocation.Instance == current => AppendingMethods.Contains(invocation.TargetMethod.Name),
             _ => false,
         };
-    }
-
-    private sealed class StorageKeyComparer : IEqualityComparer<object>
-    {
-        public new bool Equals(object? x, object? y)
-            => x is ISymbol sx && y is ISymbol sy ? SymbolEqualityComparer.Default.Equals(sx, sy) : object.Equals(x, y);
-
-        public int GetHashCode(object obj)
-            => obj is ISymbol symbol ? SymbolEqualityComparer.Default.GetHashCode(symbol) : obj.GetHashCode();
     }
 }

@@ -539,8 +539,8 @@ internal static class SharedStorage
 internal sealed class SharedAccessIndex
 {
     private readonly object _gate = new();
-    private readonly Dictionary<object, List<StorageAccess>> _inRegions = new(new KeyComparer());
-    private readonly Dictionary<object, List<StorageAccess>> _inCreators = new(new KeyComparer());
+    private readonly Dictionary<object, List<StorageAccess>> _inRegions = new(SymbolKeyComparer.Instance);
+    private readonly Dictionary<object, List<StorageAccess>> _inCreators = new(SymbolKeyComparer.Instance);
     private readonly Dictionary<RegionEntry, List<(object Key, StorageAccess Access)>> _entryAccesses = new();
     private readonly Dictionary<SyntaxNode, HashSet<string>> _identifiers = new();
     private readonly Dictionary<SyntaxNode, List<(object Key, IOperation Reference, bool IdentityKnown)>> _creatorReferences = new();
@@ -577,7 +577,7 @@ internal sealed class SharedAccessIndex
                     cancellationToken.ThrowIfCancellationRequested();
                     foreach (var (referenceKey, operation, identityKnown) in CreatorReferences(pair.Key, pair.Value[0]))
                     {
-                        if (!KeyComparer.Instance.Equals(referenceKey, key))
+                        if (!SymbolKeyComparer.Instance.Equals(referenceKey, key))
                         {
                             continue;
                         }
@@ -670,7 +670,7 @@ internal sealed class SharedAccessIndex
 
                 foreach (var (accessKey, access) in EntryAccesses(entry, cancellationToken))
                 {
-                    if (KeyComparer.Instance.Equals(accessKey, key))
+                    if (SymbolKeyComparer.Instance.Equals(accessKey, key))
                     {
                         list.Add(access);
                     }
@@ -771,17 +771,6 @@ internal sealed class SharedAccessIndex
             _ => null,
         };
         return name is not null && SyntaxFacts.IsValidIdentifier(name) && SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None ? name : null;
-    }
-
-    private sealed class KeyComparer : IEqualityComparer<object>
-    {
-        public static readonly KeyComparer Instance = new();
-
-        public new bool Equals(object? x, object? y)
-            => x is ISymbol sx && y is ISymbol sy ? SymbolEqualityComparer.Default.Equals(sx, sy) : object.Equals(x, y);
-
-        public int GetHashCode(object obj)
-            => obj is ISymbol symbol ? SymbolEqualityComparer.Default.GetHashCode(symbol) : obj.GetHashCode();
     }
 }
 

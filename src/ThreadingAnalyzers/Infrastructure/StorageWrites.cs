@@ -62,11 +62,12 @@ internal sealed class ConcurrentWrite
 /// </summary>
 internal static class StorageWrites
 {
-    private static readonly ConditionalWeakTable<ConcurrencyModel, Holder> Holders = new();
+    private static readonly ConditionalWeakTable<ConcurrencyModel, PerStorage<List<StorageWrite>>> Caches = new();
 
     /// <summary>The writes of <paramref name="storage"/> (a field, auto-property, local or parameter); empty for anything else.</summary>
     public static IReadOnlyList<StorageWrite> Get(ConcurrencyModel model, ISymbol storage, CancellationToken cancellationToken)
-        => Holders.GetValue(model, static _ => new Holder()).Get(model, storage, cancellationToken);
+        => Caches.GetValue(model, static _ => new PerStorage<List<StorageWrite>>())
+            .GetOrAdd(storage, (model, cancellationToken), static (state, symbol) => WriteScan.Compute(state.model, symbol, state.cancellationToken));
 
     /// <summary>
     /// A write of <paramref name="storage"/> accepted by <paramref name="counts"/> that can run on another thread
@@ -205,35 +206,10 @@ internal static class StorageWrites
         _ => null,
     };
 
-    private sealed class Holder
+    /// <summary>Finds the writes of one storage in the code that can name it.</summary>
+    private static class WriteScan
     {
-        private readonly Dictionary<object, List<StorageWrite>> _byStorage = new(new KeyComparer());
-
-        public List<StorageWrite> Get(ConcurrencyModel model, ISymbol storage, CancellationToken cancellationToken)
-        {
-            var key = SharedStorage.GetKey(storage);
-            lock (_byStorage)
-            {
-                if (_byStorage.TryGetValue(key, out var cached))
-                {
-                    return cached;
-                }
-            }
-
-            var found = Compute(model, storage.OriginalDefinition, cancellationToken);
-            lock (_byStorage)
-            {
-                if (_byStorage.TryGetValue(key, out var raced))
-                {
-                    return raced;
-                }
-
-                _byStorage[key] = found;
-                return found;
-            }
-        }
-
-        private static List<StorageWrite> Compute(ConcurrencyModel model, ISymbol storage, CancellationToken cancellationToken)
+        public static List<StorageWrite> Compute(ConcurrencyModel model, ISymbol storage, CancellationToken cancellationToken)
         {
             var result = new List<StorageWrite>();
             foreach (var scope in Scopes(model, storage, cancellationToken))
@@ -387,14 +363,5 @@ internal static class StorageWrites
 
             return false;
         }
-    }
-
-    private sealed class KeyComparer : IEqualityComparer<object>
-    {
-        public new bool Equals(object? x, object? y)
-            => x is ISymbol sx && y is ISymbol sy ? SymbolEqualityComparer.Default.Equals(sx, sy) : object.Equals(x, y);
-
-        public int GetHashCode(object obj)
-            => obj is ISymbol symbol ? SymbolEqualityComparer.Default.GetHashCode(symbol) : obj.GetHashCode();
     }
 }
