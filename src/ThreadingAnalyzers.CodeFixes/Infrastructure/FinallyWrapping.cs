@@ -114,7 +114,8 @@ internal static class FinallyWrapping
                 continue;
             }
 
-            var declared = DeclaredNames(statement);
+            var declared = new List<string>();
+            DeclaredNames.AddTo(declared, statement, includeParameters: false);
             var needed = false;
             foreach (var name in declared)
             {
@@ -172,31 +173,5 @@ internal static class FinallyWrapping
                 names.Add(token.ValueText);
             }
         }
-    }
-
-    /// <summary>Every name a statement declares into its enclosing block: locals, out/pattern variables, local functions.</summary>
-    private static List<string> DeclaredNames(StatementSyntax statement)
-    {
-        var names = new List<string>();
-        foreach (var node in statement.DescendantNodesAndSelf())
-        {
-            switch (node)
-            {
-                case VariableDeclaratorSyntax declarator:
-                    names.Add(declarator.Identifier.ValueText);
-                    break;
-                case SingleVariableDesignationSyntax designation:
-                    names.Add(designation.Identifier.ValueText);
-                    break;
-                case LocalFunctionStatementSyntax function:
-                    names.Add(function.Identifier.ValueText);
-                    break;
-                case ForEachStatementSyntax forEach:
-                    names.Add(forEach.Identifier.ValueText);
-                    break;
-            }
-        }
-
-        return names;
     }
 }

@@ -140,7 +140,11 @@ public sealed partial class THR006ThreadPerWorkItemCodeFix
             var bodyStatements = new List<StatementSyntax>(prepared);
             bodyStatements.AddRange(work);
             var names = new List<string> { variable };
-            names.AddRange(DeclaredNames(bodyStatements));
+            foreach (var statement in bodyStatements)
+            {
+                DeclaredNames.AddTo(names, statement, includeParameters: true);
+            }
+
             if (HasDuplicates(names))
             {
                 return null;

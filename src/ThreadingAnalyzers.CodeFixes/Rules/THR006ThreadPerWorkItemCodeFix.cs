@@ -94,35 +94,6 @@ public sealed partial class THR006ThreadPerWorkItemCodeFix : CodeFixProvider
     private static SyntaxNode WithUsing(SyntaxNode root, SemanticModel model, int position, string namespaceName, string typeName, CancellationToken cancellationToken)
         => UsingDirectives.Import(root, model, position, namespaceName, typeName, cancellationToken);
 
-    /// <summary>Names every local, parameter and range variable declared inside <paramref name="nodes"/>.</summary>
-    private static IEnumerable<string> DeclaredNames(IEnumerable<SyntaxNode> nodes)
-    {
-        foreach (var node in nodes)
-        {
-            foreach (var descendant in node.DescendantNodesAndSelf())
-            {
-                switch (descendant)
-                {
-                    case VariableDeclaratorSyntax declarator:
-                        yield return declarator.Identifier.ValueText;
-                        break;
-                    case SingleVariableDesignationSyntax designation:
-                        yield return designation.Identifier.ValueText;
-                        break;
-                    case ParameterSyntax parameter:
-                        yield return parameter.Identifier.ValueText;
-                        break;
-                    case ForEachStatementSyntax forEach:
-                        yield return forEach.Identifier.ValueText;
-                        break;
-                    case LocalFunctionStatementSyntax localFunction:
-                        yield return localFunction.Identifier.ValueText;
-                        break;
-                }
-            }
-        }
-    }
-
     private static bool HasDuplicates(IEnumerable<string> names)
     {
         var seen = new HashSet<string>();

@@ -613,27 +613,7 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyCodeFix : CodeFixPro
 
         if (at.FirstAncestorOrSelf<MemberDeclarationSyntax>() is { } member)
         {
-            foreach (var node in member.DescendantNodes())
-            {
-                switch (node)
-                {
-                    case VariableDeclaratorSyntax variable:
-                        used.Add(variable.Identifier.ValueText);
-                        break;
-                    case SingleVariableDesignationSyntax designation:
-                        used.Add(designation.Identifier.ValueText);
-                        break;
-                    case ParameterSyntax parameter:
-                        used.Add(parameter.Identifier.ValueText);
-                        break;
-                    case ForEachStatementSyntax forEach:
-                        used.Add(forEach.Identifier.ValueText);
-                        break;
-                    case LocalFunctionStatementSyntax local:
-                        used.Add(local.Identifier.ValueText);
-                        break;
-                }
-            }
+            DeclaredNames.AddTo(used, member, includeParameters: true);
         }
 
         var candidate = name;
