@@ -59,7 +59,7 @@ public sealed class THR012ThreadAbortSuspendResumeAnalyzer : DiagnosticAnalyzer
             _ => null,
         };
         var reason = Reason(name);
-        if (reason is null)
+        if (reason is null || name == "ResetAbort" && OnlyRunsDuringAnAbort(invocation))
         {
             return;
         }
@@ -80,6 +80,42 @@ public sealed class THR012ThreadAbortSuspendResumeAnalyzer : DiagnosticAnalyzer
             reported.GetLocation(),
             Describe(reported, name!),
             reason));
+    }
+
+    /// <summary>
+    /// True for a <c>ResetAbort()</c> that only runs while an abort is under way: in a <c>catch</c> of
+    /// <c>ThreadAbortException</c>, or under a test of <c>ThreadState.AbortRequested</c>. Such code answers an abort
+    /// requested by someone else (a .NET Framework host) and never runs on .NET Core, where nothing aborts threads.
+    /// </summary>
+    private static bool OnlyRunsDuringAnAbort(SyntaxNode call)
+    {
+        foreach (var ancestor in call.Ancestors())
+        {
+            switch (ancestor)
+            {
+                case CatchClauseSyntax { Declaration.Type: var caught } when caught.ToString().EndsWith("ThreadAbortException", System.StringComparison.Ordinal):
+                    return true;
+                case IfStatementSyntax { Condition: var condition } when MentionsAbortRequested(condition):
+                    return true;
+                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool MentionsAbortRequested(ExpressionSyntax condition)
+    {
+        foreach (var node in condition.DescendantNodesAndSelf())
+        {
+            if (node is IdentifierNameSyntax { Identifier.ValueText: "AbortRequested" })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string? Reason(string? name) => name switch

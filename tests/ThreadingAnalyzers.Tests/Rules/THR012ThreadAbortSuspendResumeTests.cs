@@ -40,19 +40,36 @@ public class THR012ThreadAbortSuspendResumeTests
             Verify.Diagnostic().WithLocation(1).WithArguments("this._worker.Resume()", "throws PlatformNotSupportedException on .NET Core and .NET 5+, and on .NET Framework pairs with Suspend, which can stop a thread while it holds a lock"));
 
     [Fact]
-    public Task Abort_with_state_and_reset_abort_are_reported()
+    public Task Abort_with_state_and_an_unguarded_reset_abort_are_reported()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class C
             {
                 void M(Thread worker)
                 {
                     [|worker.Abort("stopping")|];
+                    [|Thread.ResetAbort()|];
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Reset_abort_that_only_runs_during_an_abort_is_not_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                void M()
+                {
                     try
                     {
                     }
                     catch (ThreadAbortException)
                     {
-                        [|Thread.ResetAbort()|];
+                        Thread.ResetAbort();
+                    }
+
+                    if ((Thread.CurrentThread.ThreadState & ThreadState.AbortRequested) != 0)
+                    {
+                        try { Thread.ResetAbort(); } catch (PlatformNotSupportedException) { }
                     }
                 }
             }
