@@ -142,7 +142,8 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
 
             // Writers that all store the same constant (found = true) race harmlessly: only a different value counts.
             var storedConstant = StoredConstant(operation!);
-            var (why, lockedWith) = FindReason(model, entry, storage, storedConstant, cancellationToken);
+            var sameEveryTime = storedConstant.HasValue || StoresCapturedValue(operation!);
+            var (why, lockedWith) = FindReason(model, entry, storage, storedConstant, sameEveryTime, cancellationToken);
             if (why is null)
             {
                 continue;
@@ -169,11 +170,11 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
     };
 
     /// <summary>Why the write races: the region's own concurrency, another writer that can run beside it, or inconsistent locking.</summary>
-    private static (string? Why, string? LockedWith) FindReason(ConcurrencyModel model, RegionEntry entry, StorageInfo storage, Optional<object?> storedConstant, System.Threading.CancellationToken cancellationToken)
+    private static (string? Why, string? LockedWith) FindReason(ConcurrencyModel model, RegionEntry entry, StorageInfo storage, Optional<object?> storedConstant, bool sameEveryTime, System.Threading.CancellationToken cancellationToken)
     {
         var region = entry.Region;
         string? why = null;
-        if (region.IsSelfConcurrent && storage.Sharing == Sharing.AmongInstances && !storedConstant.HasValue)
+        if (region.IsSelfConcurrent && storage.Sharing == Sharing.AmongInstances && !sameEveryTime)
         {
             why = "by " + region.SelfConcurrencyReason + " without synchronization";
         }
@@ -217,6 +218,54 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
     /// <summary>The constant a plain assignment stores (<c>done = true</c>), if it stores one.</summary>
     private static Optional<object?> StoredConstant(IOperation write)
         => write is ISimpleAssignmentOperation { Value.ConstantValue: { HasValue: true } constant } ? constant : default;
+
+    /// <summary>
+    /// True for a plain assignment of a local or parameter captured from outside the function that runs concurrently
+    /// and not assigned inside it (<c>Parallel.For(0, n, _ => shared.Job = job)</c>): every run stores the same value.
+    /// </summary>
+    private static bool StoresCapturedValue(IOperation write)
+    {
+        if (write is not ISimpleAssignmentOperation { Value: var value } || value.WalkDownConversions() is not { } stored)
+        {
+            return false;
+        }
+
+        var symbol = stored switch
+        {
+            ILocalReferenceOperation local => (ISymbol)local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            _ => null,
+        };
+        var function = write.Syntax.FirstAncestorOrSelf<SyntaxNode>(static n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax);
+        if (symbol is null || function is null || symbol.DeclaringSyntaxReferences.Length != 1)
+        {
+            return false;
+        }
+
+        var declaration = symbol.DeclaringSyntaxReferences[0];
+        if (declaration.SyntaxTree != function.SyntaxTree || function.Span.Contains(declaration.Span))
+        {
+            return false;
+        }
+
+        foreach (var node in function.DescendantNodes())
+        {
+            var target = node switch
+            {
+                AssignmentExpressionSyntax assignment => assignment.Left,
+                PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } prefix => prefix.Operand,
+                PostfixUnaryExpressionSyntax postfix => postfix.Operand,
+                ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword or (int)SyntaxKind.OutKeyword } argument => argument.Expression,
+                _ => null,
+            };
+            if (target is IdentifierNameSyntax name && name.Identifier.ValueText == symbol.Name)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>True when <paramref name="access"/> is a plain assignment of the same constant as <paramref name="storedConstant"/>.</summary>
     private static bool StoresSame(StorageAccess access, Optional<object?> storedConstant)

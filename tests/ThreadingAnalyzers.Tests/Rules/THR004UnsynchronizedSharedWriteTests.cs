@@ -368,6 +368,28 @@ public class THR004UnsynchronizedSharedWriteTests
             """);
 
     [Fact]
+    public Task Every_iteration_storing_the_same_captured_value_is_not_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Box { public string Job { get; set; } = ""; }
+            class C
+            {
+                readonly Box _box = new Box();
+                void M(string job) => Parallel.For(0, 10, _ => { _box.Job = job; });
+            }
+            """);
+
+    [Fact]
+    public Task Every_iteration_storing_a_value_it_changes_is_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Box { public string Job { get; set; } = ""; }
+            class C
+            {
+                readonly Box _box = new Box();
+                void M(string job) => Parallel.For(0, 10, i => { [|job = job + i|]; [|_box.Job = job|]; });
+            }
+            """);
+
+    [Fact]
     public Task Two_threads_storing_different_constants_are_reported()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class C
