@@ -34,7 +34,7 @@ internal static class UsingDirectives
         => name.WithAdditionalAnnotations(new SyntaxAnnotation(ImportAnnotationKind, namespaceName));
 
     /// <summary>
-    /// Makes the names from <see cref="NewTypeName"/> of <paramref name="namespaceName"/> in <paramref name="newRoot"/>
+    /// Makes the names from <see cref="NewTypeName(string, string)"/> of <paramref name="namespaceName"/> in <paramref name="newRoot"/>
     /// bind: nothing to do when <paramref name="typeName"/> already binds at <paramref name="position"/> of the
     /// original document; a new <c>using</c> when it cannot rebind a name of the original document; otherwise the
     /// marked names become qualified ones.
@@ -64,7 +64,7 @@ internal static class UsingDirectives
     }
 
     /// <summary>True when <paramref name="typeName"/> already binds to a type of <paramref name="namespaceName"/> at <paramref name="position"/>.</summary>
-    public static bool IsInScope(SemanticModel model, int position, string namespaceName, string typeName)
+    private static bool IsInScope(SemanticModel model, int position, string namespaceName, string typeName)
     {
         foreach (var symbol in model.LookupNamespacesAndTypes(position, name: typeName))
         {
@@ -161,7 +161,7 @@ internal static class UsingDirectives
     };
 
     /// <summary>Adds <c>using <paramref name="namespaceName"/>;</c> to the compilation unit, in ordinal order among the existing ones.</summary>
-    public static SyntaxNode Add(SyntaxNode root, string namespaceName)
+    private static SyntaxNode Add(SyntaxNode root, string namespaceName)
     {
         if (root is not CompilationUnitSyntax unit)
         {

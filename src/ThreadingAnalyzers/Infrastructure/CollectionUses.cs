@@ -93,7 +93,7 @@ internal static class CollectionUses
         {
             foreach (var otherEntry in otherEntries)
             {
-                if (IsInCreator(use, otherEntry.Region) && model.MayRunDuring(otherEntry.Region, use, cancellationToken))
+                if (otherEntry.Region.IsInCreator(use) && model.MayRunDuring(otherEntry.Region, use, cancellationToken))
                 {
                     return otherEntry.Region.Describe();
                 }
@@ -107,7 +107,7 @@ internal static class CollectionUses
             var region = useEntry.Region;
             if (otherEntries.Count == 0)
             {
-                if (!IsInCreator(other, region))
+                if (!region.IsInCreator(other))
                 {
                     return StorageWrites.MemberName(other) + " on another thread";
                 }
@@ -169,20 +169,9 @@ internal static class CollectionUses
         return false;
     }
 
-    /// <summary>True when <paramref name="operation"/> lies in the function that starts <paramref name="region"/> (not in a nested lambda).</summary>
-    public static bool IsInCreator(IOperation operation, ConcurrentRegion region)
-    {
-        var function = operation.GetEnclosingFunction()?.Syntax ?? FlowGraphs.GetRoot(operation).Syntax;
-        return function == region.CreatorFunctionSyntax;
-    }
-
     /// <summary>The field or local that <paramref name="operation"/> (a collection, channel or event expression) is read from; null otherwise.</summary>
-    public static ISymbol? StorageOf(IOperation? operation) => operation?.WalkDownConversions() switch
-    {
-        IFieldReferenceOperation { Field.IsConst: false } field when field.Instance is null or IInstanceReferenceOperation => field.Field,
-        ILocalReferenceOperation local => local.Local,
-        _ => null,
-    };
+    public static ISymbol? StorageOf(IOperation? operation)
+        => operation.GetStorageSymbol() is { } symbol and (ILocalSymbol or IFieldSymbol { IsConst: false }) ? symbol : null;
 
     private static List<CollectionUse>? Compute(ConcurrencyModel model, ISymbol storage, CancellationToken cancellationToken)
     {
@@ -190,7 +179,7 @@ internal static class CollectionUses
         switch (storage)
         {
             case ILocalSymbol when storage.DeclaringSyntaxReferences.Length == 1:
-                scopes.Add(OutermostMember(storage.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken)));
+                scopes.Add(MemberScopes.OutermostMember(storage.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken)));
                 break;
             case IFieldSymbol { DeclaredAccessibility: Accessibility.Private, ContainingType: { } type }:
                 foreach (var reference in type.DeclaringSyntaxReferences)
@@ -324,23 +313,5 @@ internal static class CollectionUses
             "CompleteAdding" => CollectionUseKind.Complete,
             _ => CollectionUseKind.Other,
         };
-    }
-
-    private static SyntaxNode OutermostMember(SyntaxNode node)
-    {
-        var result = node;
-        foreach (var ancestor in node.AncestorsAndSelf())
-        {
-            switch (ancestor)
-            {
-                case MemberDeclarationSyntax and not BaseTypeDeclarationSyntax and not BaseNamespaceDeclarationSyntax:
-                case CompilationUnitSyntax:
-                    return ancestor;
-            }
-
-            result = ancestor;
-        }
-
-        return result;
     }
 }

@@ -129,6 +129,10 @@ internal sealed class ConcurrentRegion
     /// <summary>The function (lambda, local function or the root itself) whose code runs the start.</summary>
     public SyntaxNode CreatorFunctionSyntax => (Start.GetEnclosingFunction() ?? CreatorRoot).Syntax;
 
+    /// <summary>True when <paramref name="operation"/> lies in the function that starts this region (not in a lambda inside it).</summary>
+    public bool IsInCreator(IOperation operation)
+        => (operation.GetEnclosingFunction()?.Syntax ?? FlowGraphs.GetRoot(operation).Syntax) == CreatorFunctionSyntax;
+
     /// <summary>The function bodies this region runs, with how each is reached (depth 0 = the region's own delegate).</summary>
     internal List<RegionEntry> Entries { get; } = new();
 

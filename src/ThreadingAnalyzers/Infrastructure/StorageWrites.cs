@@ -134,7 +134,7 @@ internal static class StorageWrites
                 var region = readerEntry.Region;
                 if (writeEntries.Count == 0)
                 {
-                    if (IsInCreator(write.Write, region))
+                    if (region.IsInCreator(write.Write))
                     {
                         if (model.MayRunDuring(region, write.Write, cancellationToken))
                         {
@@ -187,13 +187,6 @@ internal static class StorageWrites
         }
 
         return "other code";
-    }
-
-    /// <summary>True when <paramref name="operation"/> lies in the function that starts <paramref name="region"/> (not in a nested lambda).</summary>
-    private static bool IsInCreator(IOperation operation, ConcurrentRegion region)
-    {
-        var function = operation.GetEnclosingFunction()?.Syntax ?? FlowGraphs.GetRoot(operation).Syntax;
-        return function == region.CreatorFunctionSyntax;
     }
 
     /// <summary>The field, auto-property, local or parameter that <paramref name="operation"/> references directly.</summary>
@@ -253,7 +246,7 @@ internal static class StorageWrites
                     if (storage.DeclaringSyntaxReferences.Length == 1)
                     {
                         var declaration = storage.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
-                        yield return OutermostMember(declaration);
+                        yield return MemberScopes.OutermostMember(declaration);
                     }
 
                     break;
@@ -280,25 +273,6 @@ internal static class StorageWrites
 
                     break;
             }
-        }
-
-        private static SyntaxNode OutermostMember(SyntaxNode node)
-        {
-            SyntaxNode result = node;
-            foreach (var ancestor in node.AncestorsAndSelf())
-            {
-                switch (ancestor)
-                {
-                    case MemberDeclarationSyntax and not BaseTypeDeclarationSyntax and not BaseNamespaceDeclarationSyntax:
-                        return ancestor;
-                    case CompilationUnitSyntax:
-                        return ancestor;
-                }
-
-                result = ancestor;
-            }
-
-            return result;
         }
 
         /// <summary>The expression that is the target of a write when <paramref name="identifier"/> names it (<c>x</c>, <c>this.x</c>, <c>o.x</c>); otherwise null.</summary>

@@ -15,7 +15,7 @@ internal static class TextMentions
     public static bool MayMention(SyntaxTree tree, string[] words, bool implicitNew, CancellationToken cancellationToken)
     {
         var text = tree.GetText(cancellationToken).ToString();
-        if (text.IndexOf('\\') >= 0 && (text.IndexOf("\\u", System.StringComparison.Ordinal) >= 0 || text.IndexOf("\\U", System.StringComparison.Ordinal) >= 0))
+        if (HasEscape(text))
         {
             return true;
         }
@@ -25,9 +25,8 @@ internal static class TextMentions
         while (i < length)
         {
             var c = text[i];
-            if (c > 127 && char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)
+            if (IsFormatting(c))
             {
-                // A formatting character inside an identifier is ignored by the compiler: "Ta\u200Dsk" is Task.
                 return true;
             }
 
@@ -71,6 +70,51 @@ internal static class TextMentions
 
         return index < text.Length && text[index] is '(' or '/' or '#';
     }
+
+    /// <summary>
+    /// True when <paramref name="text"/> may spell an identifier other than as written: a Unicode escape
+    /// (<c>\u0054ask</c> is Task) or a formatting character, which the compiler drops from identifiers.
+    /// </summary>
+    public static bool MayHideIdentifiers(string text)
+    {
+        if (HasEscape(text))
+        {
+            return true;
+        }
+
+        foreach (var c in text)
+        {
+            if (IsFormatting(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>True when <paramref name="word"/> occurs in <paramref name="text"/> as a whole word (<c>lock</c>, not <c>Block</c>).</summary>
+    public static bool HasWord(string text, string word)
+    {
+        var index = text.IndexOf(word, System.StringComparison.Ordinal);
+        while (index >= 0)
+        {
+            var end = index + word.Length;
+            if ((index == 0 || !IsWordChar(text[index - 1])) && (end == text.Length || !IsWordChar(text[end])))
+            {
+                return true;
+            }
+
+            index = text.IndexOf(word, end, System.StringComparison.Ordinal);
+        }
+
+        return false;
+    }
+
+    private static bool HasEscape(string text)
+        => text.IndexOf('\\') >= 0 && (text.IndexOf("\\u", System.StringComparison.Ordinal) >= 0 || text.IndexOf("\\U", System.StringComparison.Ordinal) >= 0);
+
+    private static bool IsFormatting(char c) => c > 127 && char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
 
     private static bool IsWordChar(char c) => c == '_' || char.IsLetterOrDigit(c);
 }

@@ -9,8 +9,8 @@ namespace ThreadingAnalyzers.Infrastructure;
 /// Whether a compilation's source can use threading at all. The types every rule looks for (Thread, Task, Monitor…)
 /// are in every .NET reference set, so their presence says nothing; what the source mentions does. A compilation
 /// whose text never names a thread, task, timer, lock or concurrent collection registers no rule, and costs next to
-/// nothing. The answer only errs towards "yes" (comments and strings count), and is cached per tree, so an edit in
-/// the IDE rescans only the edited file.
+/// nothing. The answer only errs towards "yes" (comments and strings count, and so does text that may hide a name
+/// behind an escape), and is cached per tree, so an edit in the IDE rescans only the edited file.
 /// </summary>
 internal static class ThreadingMentions
 {
@@ -59,8 +59,7 @@ internal static class ThreadingMentions
 
     private static bool Scan(string text)
     {
-        // An identifier can hide behind a Unicode escape (\u0054ask is Task).
-        if (text.IndexOf("\\u", StringComparison.Ordinal) >= 0 || text.IndexOf("\\U", StringComparison.Ordinal) >= 0)
+        if (TextMentions.MayHideIdentifiers(text))
         {
             return true;
         }
@@ -73,26 +72,6 @@ internal static class ThreadingMentions
             }
         }
 
-        return HasWord(text, "lock") || HasWord(text, "Lock");
+        return TextMentions.HasWord(text, "lock") || TextMentions.HasWord(text, "Lock");
     }
-
-    /// <summary>True when <paramref name="word"/> occurs as a whole word (<c>lock</c>, not <c>Block</c> or <c>clock</c>).</summary>
-    private static bool HasWord(string text, string word)
-    {
-        var index = text.IndexOf(word, StringComparison.Ordinal);
-        while (index >= 0)
-        {
-            var end = index + word.Length;
-            if ((index == 0 || !IsWordChar(text[index - 1])) && (end == text.Length || !IsWordChar(text[end])))
-            {
-                return true;
-            }
-
-            index = text.IndexOf(word, end, StringComparison.Ordinal);
-        }
-
-        return false;
-    }
-
-    private static bool IsWordChar(char c) => c == '_' || char.IsLetterOrDigit(c);
 }

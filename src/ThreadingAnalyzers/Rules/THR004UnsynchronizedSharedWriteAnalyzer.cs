@@ -66,7 +66,7 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
     private static void Analyze(SyntaxNodeAnalysisContext context, ConcurrencyModel model)
     {
         var node = context.Node;
-        if (node is ArgumentSyntax argumentSyntax && !argumentSyntax.RefKindKeyword.IsKind(SyntaxKind.RefKeyword) && !argumentSyntax.RefKindKeyword.IsKind(SyntaxKind.OutKeyword))
+        if (node is ArgumentSyntax argumentSyntax && !IsRefOrOut(argumentSyntax))
         {
             return;
         }
@@ -127,6 +127,8 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // Writers that all store the same constant (found = true) race harmlessly: only a different value counts.
+        var storedConstant = StoredConstant(operation!);
         foreach (var entry in entries)
         {
             if (entry.ProtectedOnPath)
@@ -140,10 +142,7 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            // Writers that all store the same constant (found = true) race harmlessly: only a different value counts.
-            var storedConstant = StoredConstant(operation!);
-            var sameEveryTime = storedConstant.HasValue || StoresCapturedValue(operation!);
-            var (why, lockedWith) = FindReason(model, entry, storage, storedConstant, sameEveryTime, cancellationToken);
+            var (why, lockedWith) = FindReason(model, operation!, entry, storage, storedConstant, cancellationToken);
             if (why is null)
             {
                 continue;
@@ -160,6 +159,9 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    private static bool IsRefOrOut(ArgumentSyntax argument)
+        => argument.RefKindKeyword.IsKind(SyntaxKind.RefKeyword) || argument.RefKindKeyword.IsKind(SyntaxKind.OutKeyword);
+
     private static ExpressionSyntax? WrittenSyntax(SyntaxNode node) => node switch
     {
         AssignmentExpressionSyntax assignment => assignment.Left,
@@ -170,11 +172,11 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
     };
 
     /// <summary>Why the write races: the region's own concurrency, another writer that can run beside it, or inconsistent locking.</summary>
-    private static (string? Why, string? LockedWith) FindReason(ConcurrencyModel model, RegionEntry entry, StorageInfo storage, Optional<object?> storedConstant, bool sameEveryTime, System.Threading.CancellationToken cancellationToken)
+    private static (string? Why, string? LockedWith) FindReason(ConcurrencyModel model, IOperation write, RegionEntry entry, StorageInfo storage, Optional<object?> storedConstant, System.Threading.CancellationToken cancellationToken)
     {
         var region = entry.Region;
         string? why = null;
-        if (region.IsSelfConcurrent && storage.Sharing == Sharing.AmongInstances && !sameEveryTime)
+        if (region.IsSelfConcurrent && storage.Sharing == Sharing.AmongInstances && !storedConstant.HasValue && !StoresCapturedValue(write))
         {
             why = "by " + region.SelfConcurrencyReason + " without synchronization";
         }
@@ -250,15 +252,8 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
 
         foreach (var node in function.DescendantNodes())
         {
-            var target = node switch
-            {
-                AssignmentExpressionSyntax assignment => assignment.Left,
-                PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } prefix => prefix.Operand,
-                PostfixUnaryExpressionSyntax postfix => postfix.Operand,
-                ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword or (int)SyntaxKind.OutKeyword } argument => argument.Expression,
-                _ => null,
-            };
-            if (target is IdentifierNameSyntax name && name.Identifier.ValueText == symbol.Name)
+            if ((node is ArgumentSyntax argument ? IsRefOrOut(argument) : System.Array.IndexOf(WriteKinds, node.Kind()) >= 0)
+                && WrittenSyntax(node) is IdentifierNameSyntax name && name.Identifier.ValueText == symbol.Name)
             {
                 return false;
             }

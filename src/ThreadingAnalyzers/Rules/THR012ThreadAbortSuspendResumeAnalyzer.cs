@@ -59,7 +59,7 @@ public sealed class THR012ThreadAbortSuspendResumeAnalyzer : DiagnosticAnalyzer
             _ => null,
         };
         var reason = Reason(name);
-        if (reason is null || name == "ResetAbort" && OnlyRunsDuringAnAbort(invocation))
+        if (reason is null || name == "ResetAbort" && OnlyRunsDuringAnAbort(invocation, context.SemanticModel, context.CancellationToken))
         {
             return;
         }
@@ -87,15 +87,15 @@ public sealed class THR012ThreadAbortSuspendResumeAnalyzer : DiagnosticAnalyzer
     /// <c>ThreadAbortException</c>, or under a test of <c>ThreadState.AbortRequested</c>. Such code answers an abort
     /// requested by someone else (a .NET Framework host) and never runs on .NET Core, where nothing aborts threads.
     /// </summary>
-    private static bool OnlyRunsDuringAnAbort(SyntaxNode call)
+    private static bool OnlyRunsDuringAnAbort(SyntaxNode call, SemanticModel model, System.Threading.CancellationToken cancellationToken)
     {
         foreach (var ancestor in call.Ancestors())
         {
             switch (ancestor)
             {
-                case CatchClauseSyntax { Declaration.Type: var caught } when caught.ToString().EndsWith("ThreadAbortException", System.StringComparison.Ordinal):
+                case CatchClauseSyntax { Declaration.Type: var caught } when IsThreadingType(model.GetTypeInfo(caught, cancellationToken).Type, "ThreadAbortException"):
                     return true;
-                case IfStatementSyntax { Condition: var condition } when MentionsAbortRequested(condition):
+                case IfStatementSyntax { Condition: var condition } when TestsAbortRequested(condition, model, cancellationToken):
                     return true;
                 case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
                     return false;
@@ -105,11 +105,12 @@ public sealed class THR012ThreadAbortSuspendResumeAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    private static bool MentionsAbortRequested(ExpressionSyntax condition)
+    private static bool TestsAbortRequested(ExpressionSyntax condition, SemanticModel model, System.Threading.CancellationToken cancellationToken)
     {
         foreach (var node in condition.DescendantNodesAndSelf())
         {
-            if (node is IdentifierNameSyntax { Identifier.ValueText: "AbortRequested" })
+            if (node is IdentifierNameSyntax { Identifier.ValueText: "AbortRequested" } name
+                && model.GetSymbolInfo(name, cancellationToken).Symbol is IFieldSymbol { ContainingType: var type } && IsThreadingType(type, "ThreadState"))
             {
                 return true;
             }
@@ -117,6 +118,9 @@ public sealed class THR012ThreadAbortSuspendResumeAnalyzer : DiagnosticAnalyzer
 
         return false;
     }
+
+    private static bool IsThreadingType(ITypeSymbol? type, string name)
+        => type is { Name: var actual, ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } && actual == name;
 
     private static string? Reason(string? name) => name switch
     {

@@ -25,6 +25,7 @@ public class ThreadingMentionsTests
     [InlineData("class C { System.Collections.Concurrent.ConcurrentQueue<int> q = new(); }")]
     [InlineData("class C { void M(int[] xs) => xs.AsParallel(); }")]
     [InlineData("class C { object t = \\u0054ask.Factory; }")]
+    [InlineData("class C { object t = Ta\u200Dsk.Factory; }")]
     public void Source_that_names_a_thread_task_lock_or_concurrent_type_may_use_threading(string source)
         => Assert.True(MayUseThreading(source));
 

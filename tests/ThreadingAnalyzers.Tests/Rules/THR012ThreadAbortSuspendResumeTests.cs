@@ -48,6 +48,13 @@ public class THR012ThreadAbortSuspendResumeTests
                 {
                     [|worker.Abort("stopping")|];
                     [|Thread.ResetAbort()|];
+                    try
+                    {
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        [|Thread.ResetAbort()|];
+                    }
                 }
             }
             """);
