@@ -38,6 +38,10 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
         SyntaxKind.PreDecrementExpression, SyntaxKind.PostDecrementExpression, SyntaxKind.Argument,
     };
 
+    private static readonly ImmutableArray<OperationKind> WriteOperationKinds = ImmutableArray.Create(
+        OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.CoalesceAssignment,
+        OperationKind.Increment, OperationKind.Decrement, OperationKind.Argument);
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.THR004UnsynchronizedSharedWrite);
 
@@ -59,14 +63,15 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
             }
 
             var model = ConcurrencyModel.Get(start.Compilation, types);
-            start.RegisterSyntaxNodeAction(context => Analyze(context, model), WriteKinds);
+            start.RegisterOperationAction(context => Analyze(context, model), WriteOperationKinds);
         });
     }
 
-    private static void Analyze(SyntaxNodeAnalysisContext context, ConcurrencyModel model)
+    private static void Analyze(OperationAnalysisContext context, ConcurrencyModel model)
     {
-        var node = context.Node;
-        if (node is ArgumentSyntax argumentSyntax && !IsRefOrOut(argumentSyntax))
+        var operation = context.Operation;
+        var node = operation.Syntax;
+        if (node is ArgumentSyntax argumentSyntax ? !IsRefOrOut(argumentSyntax) : System.Array.IndexOf(WriteKinds, node.Kind()) < 0)
         {
             return;
         }
@@ -88,7 +93,6 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var operation = context.SemanticModel.GetOperation(node, cancellationToken);
         var (target, verb) = operation switch
         {
             ISimpleAssignmentOperation assignment => (assignment.Target, "assigned"),
@@ -104,7 +108,7 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
             IArgumentOperation { Parameter.RefKind: RefKind.Ref } argument when WritesRefParameter(argument, cancellationToken) => (argument.Value, "written through a ref argument"),
             _ => (null, null),
         };
-        if (target is null || verb is null || IsLazyInitialization(operation!))
+        if (target is null || verb is null || IsLazyInitialization(operation))
         {
             return;
         }
@@ -121,14 +125,14 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var entries = model.GetEntries(operation!, cancellationToken);
+        var entries = model.GetEntries(operation, cancellationToken);
         if (entries.Count == 0)
         {
             return;
         }
 
         // Writers that all store the same constant (found = true) race harmlessly: only a different value counts.
-        var storedConstant = StoredConstant(operation!);
+        var storedConstant = StoredConstant(operation);
         foreach (var entry in entries)
         {
             if (entry.ProtectedOnPath)
@@ -142,7 +146,7 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            var (why, lockedWith) = FindReason(model, operation!, entry, storage, storedConstant, cancellationToken);
+            var (why, lockedWith) = FindReason(model, operation, entry, storage, storedConstant, cancellationToken);
             if (why is null)
             {
                 continue;
