@@ -49,11 +49,11 @@ public sealed partial class THR001ThreadStartedTwiceAnalyzer : DiagnosticAnalyze
                 return;
             }
 
-            start.RegisterSyntaxNodeAction(context => AnalyzeInvocation(context, types), SyntaxKind.InvocationExpression);
+            SyntaxTrigger.Register(start, context => AnalyzeInvocation(context, types), SyntaxKind.InvocationExpression);
         });
     }
 
-    private static void AnalyzeInvocation(SyntaxNodeAnalysisContext context, WellKnownTypes types)
+    private static void AnalyzeInvocation(SyntaxTrigger context, WellKnownTypes types)
     {
         var invocation = (InvocationExpressionSyntax)context.Node;
         if (!IsStartName(invocation))

@@ -50,7 +50,7 @@ public sealed class THR002PollingConsumerAnalyzer : DiagnosticAnalyzer
             }
 
             var model = ConcurrencyModel.Get(start.Compilation, types);
-            start.RegisterSyntaxNodeAction(
+            SyntaxTrigger.Register(start, 
                 context => Analyze(context, model),
                 SyntaxKind.WhileStatement,
                 SyntaxKind.DoStatement,
@@ -59,7 +59,7 @@ public sealed class THR002PollingConsumerAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    private static void Analyze(SyntaxNodeAnalysisContext context, ConcurrencyModel model)
+    private static void Analyze(SyntaxTrigger context, ConcurrencyModel model)
     {
         var shape = PollingShape.FromSyntax(context.Node);
         if (shape is null)

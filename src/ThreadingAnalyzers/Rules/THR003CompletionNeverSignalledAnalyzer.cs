@@ -54,11 +54,11 @@ public sealed class THR003CompletionNeverSignalledAnalyzer : DiagnosticAnalyzer
             }
 
             var model = ConcurrencyModel.Get(start.Compilation, types);
-            start.RegisterSyntaxNodeAction(context => Analyze(context, model), SyntaxKind.InvocationExpression);
+            SyntaxTrigger.Register(start, context => Analyze(context, model), SyntaxKind.InvocationExpression);
         });
     }
 
-    private static void Analyze(SyntaxNodeAnalysisContext context, ConcurrencyModel model)
+    private static void Analyze(SyntaxTrigger context, ConcurrencyModel model)
     {
         var invocation = (InvocationExpressionSyntax)context.Node;
         if (invocation.Expression is not MemberAccessExpressionSyntax access)
@@ -79,7 +79,7 @@ public sealed class THR003CompletionNeverSignalledAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>A consuming loop of a collection or channel on which nothing ever signals completion.</summary>
-    private static void AnalyzeConsumer(SyntaxNodeAnalysisContext context, ConcurrencyModel model, InvocationExpressionSyntax invocation)
+    private static void AnalyzeConsumer(SyntaxTrigger context, ConcurrencyModel model, InvocationExpressionSyntax invocation)
     {
         var cancellationToken = context.CancellationToken;
         if (context.SemanticModel.GetOperation(invocation, cancellationToken) is not IInvocationOperation consume
@@ -137,7 +137,7 @@ public sealed class THR003CompletionNeverSignalledAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>A completion or signal that an exception in the code before it skips, while someone on another thread blocks for it.</summary>
-    private static void AnalyzeCompletion(SyntaxNodeAnalysisContext context, ConcurrencyModel model, InvocationExpressionSyntax invocation, ExpressionStatementSyntax statement, BlockSyntax block)
+    private static void AnalyzeCompletion(SyntaxTrigger context, ConcurrencyModel model, InvocationExpressionSyntax invocation, ExpressionStatementSyntax statement, BlockSyntax block)
     {
         var cancellationToken = context.CancellationToken;
         var semanticModel = context.SemanticModel;

@@ -42,14 +42,14 @@ public sealed class THR006ThreadPerWorkItemAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterSyntaxNodeAction(
+            SyntaxTrigger.Register(start, 
                 context => AnalyzeCreation(context, types),
                 SyntaxKind.ObjectCreationExpression,
                 SyntaxKind.ImplicitObjectCreationExpression);
         });
     }
 
-    private static void AnalyzeCreation(SyntaxNodeAnalysisContext context, WellKnownTypes types)
+    private static void AnalyzeCreation(SyntaxTrigger context, WellKnownTypes types)
     {
         if (!ThreadCreations.MayCreateThread(context.Node)
             || ThreadCreations.GetThreadCreation(context.SemanticModel, context.Node, types, context.CancellationToken) is not { } creation)

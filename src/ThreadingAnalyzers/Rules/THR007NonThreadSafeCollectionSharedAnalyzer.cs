@@ -48,7 +48,7 @@ public sealed class THR007NonThreadSafeCollectionSharedAnalyzer : DiagnosticAnal
             }
 
             var model = ConcurrencyModel.Get(start.Compilation, types);
-            start.RegisterSyntaxNodeAction(
+            SyntaxTrigger.Register(start, 
                 context => Analyze(context, model),
                 SyntaxKind.InvocationExpression,
                 SyntaxKind.SimpleAssignmentExpression,
@@ -62,7 +62,7 @@ public sealed class THR007NonThreadSafeCollectionSharedAnalyzer : DiagnosticAnal
         });
     }
 
-    private static void Analyze(SyntaxNodeAnalysisContext context, ConcurrencyModel model)
+    private static void Analyze(SyntaxTrigger context, ConcurrencyModel model)
     {
         var node = context.Node;
         if (!PassesSyntaxFilter(node) || OwnLocals.IsOwnLocal(CollectionSyntax(node)))

@@ -47,11 +47,11 @@ public sealed class THR008LockReleaseNotGuaranteedAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterSyntaxNodeAction(context => AnalyzeInvocation(context, types), SyntaxKind.InvocationExpression);
+            SyntaxTrigger.Register(start, context => AnalyzeInvocation(context, types), SyntaxKind.InvocationExpression);
         });
     }
 
-    private static void AnalyzeInvocation(SyntaxNodeAnalysisContext context, WellKnownTypes types)
+    private static void AnalyzeInvocation(SyntaxTrigger context, WellKnownTypes types)
     {
         var syntax = (InvocationExpressionSyntax)context.Node;
         var name = syntax.Expression switch
@@ -107,7 +107,7 @@ public sealed class THR008LockReleaseNotGuaranteedAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static void Report(SyntaxNodeAnalysisContext context, HeldLock acquire, string reason, bool ignored)
+    private static void Report(SyntaxTrigger context, HeldLock acquire, string reason, bool ignored)
     {
         var properties = ignored
             ? ImmutableDictionary<string, string?>.Empty.Add(IgnoredResultProperty, "true")

@@ -46,15 +46,15 @@ public sealed class THR009UnsafeLockObjectAnalyzer : DiagnosticAnalyzer
             }
 
             var types = WellKnownTypes.Get(start.Compilation);
-            start.RegisterSyntaxNodeAction(context => AnalyzeLock(context, types), SyntaxKind.LockStatement);
+            SyntaxTrigger.Register(start, context => AnalyzeLock(context, types), SyntaxKind.LockStatement);
             if (types.Monitor is not null)
             {
-                start.RegisterSyntaxNodeAction(context => AnalyzeMonitorCall(context, types), SyntaxKind.InvocationExpression);
+                SyntaxTrigger.Register(start, context => AnalyzeMonitorCall(context, types), SyntaxKind.InvocationExpression);
             }
         });
     }
 
-    private static void AnalyzeLock(SyntaxNodeAnalysisContext context, WellKnownTypes types)
+    private static void AnalyzeLock(SyntaxTrigger context, WellKnownTypes types)
     {
         var syntax = (LockStatementSyntax)context.Node;
         if (context.SemanticModel.GetOperation(syntax, context.CancellationToken) is ILockOperation { LockedValue: { } locked })
@@ -63,7 +63,7 @@ public sealed class THR009UnsafeLockObjectAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static void AnalyzeMonitorCall(SyntaxNodeAnalysisContext context, WellKnownTypes types)
+    private static void AnalyzeMonitorCall(SyntaxTrigger context, WellKnownTypes types)
     {
         var syntax = (InvocationExpressionSyntax)context.Node;
         if (syntax.Expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Enter" or "TryEnter" }
@@ -78,7 +78,7 @@ public sealed class THR009UnsafeLockObjectAnalyzer : DiagnosticAnalyzer
         Analyze(context, types, locked, locked.Syntax);
     }
 
-    private static void Analyze(SyntaxNodeAnalysisContext context, WellKnownTypes types, IOperation locked, SyntaxNode location)
+    private static void Analyze(SyntaxTrigger context, WellKnownTypes types, IOperation locked, SyntaxNode location)
     {
         if (Classify(locked, types) is not { } finding)
         {

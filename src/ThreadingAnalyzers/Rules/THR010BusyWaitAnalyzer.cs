@@ -55,16 +55,16 @@ public sealed class THR010BusyWaitAnalyzer : DiagnosticAnalyzer
             }
 
             var model = ConcurrencyModel.Get(start.Compilation, types);
-            start.RegisterSyntaxNodeAction(
+            SyntaxTrigger.Register(start, 
                 context => AnalyzeLoop(context, model),
                 SyntaxKind.WhileStatement,
                 SyntaxKind.DoStatement,
                 SyntaxKind.ForStatement);
-            start.RegisterSyntaxNodeAction(context => AnalyzeSpinUntil(context, model), SyntaxKind.InvocationExpression);
+            SyntaxTrigger.Register(start, context => AnalyzeSpinUntil(context, model), SyntaxKind.InvocationExpression);
         });
     }
 
-    private static void AnalyzeLoop(SyntaxNodeAnalysisContext context, ConcurrencyModel model)
+    private static void AnalyzeLoop(SyntaxTrigger context, ConcurrencyModel model)
     {
         var shape = BusyWaitShape.FromSyntax(context.Node);
         if (shape is null)
@@ -88,7 +88,7 @@ public sealed class THR010BusyWaitAnalyzer : DiagnosticAnalyzer
         Report(context, model, check, continueWhileTrue: !shape.ExitWhenTrue, "This loop " + waits, shape.WaitStatements.Count == 0, shape.Check.GetLocation());
     }
 
-    private static void AnalyzeSpinUntil(SyntaxNodeAnalysisContext context, ConcurrencyModel model)
+    private static void AnalyzeSpinUntil(SyntaxTrigger context, ConcurrencyModel model)
     {
         var invocation = (InvocationExpressionSyntax)context.Node;
         if (invocation.Expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: "SpinUntil" }
@@ -122,7 +122,7 @@ public sealed class THR010BusyWaitAnalyzer : DiagnosticAnalyzer
         Report(context, model, check, continueWhileTrue: false, "SpinWait.SpinUntil polls", emptySpin: false, invocation.GetLocation());
     }
 
-    private static void Report(SyntaxNodeAnalysisContext context, ConcurrencyModel model, IOperation check, bool continueWhileTrue, string what, bool emptySpin, Location location)
+    private static void Report(SyntaxTrigger context, ConcurrencyModel model, IOperation check, bool continueWhileTrue, string what, bool emptySpin, Location location)
     {
         var flag = FlagCheck.Parse(check, model.Types);
         if (flag is null)

@@ -44,11 +44,11 @@ public sealed class THR012ThreadAbortSuspendResumeAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterSyntaxNodeAction(context => AnalyzeInvocation(context, types), SyntaxKind.InvocationExpression);
+            SyntaxTrigger.Register(start, context => AnalyzeInvocation(context, types), SyntaxKind.InvocationExpression);
         });
     }
 
-    private static void AnalyzeInvocation(SyntaxNodeAnalysisContext context, WellKnownTypes types)
+    private static void AnalyzeInvocation(SyntaxTrigger context, WellKnownTypes types)
     {
         var invocation = (InvocationExpressionSyntax)context.Node;
         var name = invocation.Expression switch

@@ -44,11 +44,11 @@ public sealed class THR013MonitorWaitPulseMisuseAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterSyntaxNodeAction(context => AnalyzeInvocation(context, types), SyntaxKind.InvocationExpression);
+            SyntaxTrigger.Register(start, context => AnalyzeInvocation(context, types), SyntaxKind.InvocationExpression);
         });
     }
 
-    private static void AnalyzeInvocation(SyntaxNodeAnalysisContext context, WellKnownTypes types)
+    private static void AnalyzeInvocation(SyntaxTrigger context, WellKnownTypes types)
     {
         var syntax = (InvocationExpressionSyntax)context.Node;
         if (syntax.Expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Wait" or "Pulse" or "PulseAll" }

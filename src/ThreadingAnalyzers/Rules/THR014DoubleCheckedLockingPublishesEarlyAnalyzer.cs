@@ -59,12 +59,12 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyAnalyzer : Diagnosti
             }
 
             var model = ConcurrencyModel.Get(start.Compilation, types);
-            start.RegisterSyntaxNodeAction(context => AnalyzeIf(context, model), SyntaxKind.IfStatement);
-            start.RegisterSyntaxNodeAction(context => AnalyzeCoalesceAssignment(context, model), SyntaxKind.CoalesceAssignmentExpression);
+            SyntaxTrigger.Register(start, context => AnalyzeIf(context, model), SyntaxKind.IfStatement);
+            SyntaxTrigger.Register(start, context => AnalyzeCoalesceAssignment(context, model), SyntaxKind.CoalesceAssignmentExpression);
         });
     }
 
-    private static void AnalyzeIf(SyntaxNodeAnalysisContext context, ConcurrencyModel model)
+    private static void AnalyzeIf(SyntaxTrigger context, ConcurrencyModel model)
     {
         var ifStatement = (IfStatementSyntax)context.Node;
         if (ifStatement.Else is not null)
@@ -151,7 +151,7 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyAnalyzer : Diagnosti
         return false;
     }
 
-    private static void AnalyzeDoubleChecked(SyntaxNodeAnalysisContext context, ConcurrencyModel model, IfStatementSyntax ifStatement)
+    private static void AnalyzeDoubleChecked(SyntaxTrigger context, ConcurrencyModel model, IfStatementSyntax ifStatement)
     {
         var types = model.Types;
         var cancellationToken = context.CancellationToken;
@@ -188,7 +188,7 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyAnalyzer : Diagnosti
         }
     }
 
-    private static void ReportFlag(SyntaxNodeAnalysisContext context, DoubleCheck found)
+    private static void ReportFlag(SyntaxTrigger context, DoubleCheck found)
     {
         var storage = found.Check.Storage;
         var body = found.Body;
@@ -272,7 +272,7 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyAnalyzer : Diagnosti
         return "the work done before it";
     }
 
-    private static void AnalyzeCheckThenCreate(SyntaxNodeAnalysisContext context, ConcurrencyModel model, IfStatementSyntax ifStatement)
+    private static void AnalyzeCheckThenCreate(SyntaxTrigger context, ConcurrencyModel model, IfStatementSyntax ifStatement)
     {
         var types = model.Types;
         var cancellationToken = context.CancellationToken;
@@ -288,7 +288,7 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyAnalyzer : Diagnosti
         ReportCheckThenCreate(context, model, check, flag.Reference, flag.Storage, ifStatement.Condition.GetLocation(), assignment.Syntax.GetLocation());
     }
 
-    private static void AnalyzeCoalesceAssignment(SyntaxNodeAnalysisContext context, ConcurrencyModel model)
+    private static void AnalyzeCoalesceAssignment(SyntaxTrigger context, ConcurrencyModel model)
     {
         var cancellationToken = context.CancellationToken;
         if (((AssignmentExpressionSyntax)context.Node).Right is not (BaseObjectCreationExpressionSyntax or InvocationExpressionSyntax)
@@ -303,7 +303,7 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyAnalyzer : Diagnosti
         ReportCheckThenCreate(context, model, assignment, assignment.Target.WalkDownConversions(), storage, context.Node.GetLocation(), context.Node.GetLocation());
     }
 
-    private static void ReportCheckThenCreate(SyntaxNodeAnalysisContext context, ConcurrencyModel model, IOperation check, IOperation reference, ISymbol storage, Location location, Location creation)
+    private static void ReportCheckThenCreate(SyntaxTrigger context, ConcurrencyModel model, IOperation check, IOperation reference, ISymbol storage, Location location, Location creation)
     {
         var types = model.Types;
         var cancellationToken = context.CancellationToken;

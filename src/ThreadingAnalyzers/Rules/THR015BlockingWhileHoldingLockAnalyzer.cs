@@ -41,7 +41,7 @@ public sealed class THR015BlockingWhileHoldingLockAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterSyntaxNodeAction(context => AnalyzeCall(context, types), SyntaxKind.InvocationExpression, SyntaxKind.SimpleMemberAccessExpression);
+            SyntaxTrigger.Register(start, context => AnalyzeCall(context, types), SyntaxKind.InvocationExpression, SyntaxKind.SimpleMemberAccessExpression);
         });
     }
 
@@ -49,7 +49,7 @@ public sealed class THR015BlockingWhileHoldingLockAnalyzer : DiagnosticAnalyzer
     /// A blocking call, or a call to a source method that blocks a few calls deep, made where the shared lock facts
     /// say a lock is held. Members with no lock syntax are skipped before anything is bound.
     /// </summary>
-    private static void AnalyzeCall(SyntaxNodeAnalysisContext context, WellKnownTypes types)
+    private static void AnalyzeCall(SyntaxTrigger context, WellKnownTypes types)
     {
         var name = context.Node switch
         {

@@ -44,13 +44,13 @@ public sealed class THR016LockOrderInversionAnalyzer : DiagnosticAnalyzer
 
             var types = WellKnownTypes.Get(start.Compilation);
             var edges = new ConcurrentQueue<Edge>();
-            start.RegisterSyntaxNodeAction(context => AnalyzeLock(context, types, edges), SyntaxKind.LockStatement);
-            start.RegisterSyntaxNodeAction(context => AnalyzeCall(context, types, edges), SyntaxKind.InvocationExpression);
+            SyntaxTrigger.Register(start, context => AnalyzeLock(context, types, edges), SyntaxKind.LockStatement);
+            SyntaxTrigger.Register(start, context => AnalyzeCall(context, types, edges), SyntaxKind.InvocationExpression);
             start.RegisterCompilationEndAction(context => Report(context, edges));
         });
     }
 
-    private static void AnalyzeLock(SyntaxNodeAnalysisContext context, WellKnownTypes types, ConcurrentQueue<Edge> edges)
+    private static void AnalyzeLock(SyntaxTrigger context, WellKnownTypes types, ConcurrentQueue<Edge> edges)
     {
         if (context.SemanticModel.GetOperation(context.Node, context.CancellationToken) is not ILockOperation lockOperation
             || LockObjects.GetKey(lockOperation.LockedValue) is not { } key)
@@ -61,7 +61,7 @@ public sealed class THR016LockOrderInversionAnalyzer : DiagnosticAnalyzer
         AddHeldEdges(lockOperation, key, lockOperation.LockedValue.Syntax, SiteType(context), types, edges);
     }
 
-    private static void AnalyzeCall(SyntaxNodeAnalysisContext context, WellKnownTypes types, ConcurrentQueue<Edge> edges)
+    private static void AnalyzeCall(SyntaxTrigger context, WellKnownTypes types, ConcurrentQueue<Edge> edges)
     {
         var syntax = (InvocationExpressionSyntax)context.Node;
         var name = syntax.Expression switch
@@ -198,7 +198,7 @@ public sealed class THR016LockOrderInversionAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static INamedTypeSymbol? SiteType(SyntaxNodeAnalysisContext context)
+    private static INamedTypeSymbol? SiteType(SyntaxTrigger context)
         => context.ContainingSymbol as INamedTypeSymbol ?? context.ContainingSymbol?.ContainingType;
 
     /// <summary>A field or property of the site's own type by its name (<c>_gate</c>), anything else with its type (<c>Locks.A</c>).</summary>

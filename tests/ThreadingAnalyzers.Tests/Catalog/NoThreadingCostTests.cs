@@ -85,7 +85,8 @@ public class NoThreadingCostTests
         var registered = 0;
         foreach (var analyzer in analyzers)
         {
-            registered += (await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, default)).SyntaxNodeActionsCount;
+            var telemetry = await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, default);
+            registered += telemetry.SyntaxNodeActionsCount + telemetry.OperationActionsCount;
         }
 
         Assert.True(registered > 0);
