@@ -395,6 +395,84 @@ public class THR015BlockingWhileHoldingLockTests
             """,
             Verify.Diagnostic().WithLocation(0).WithArguments("'Thread.Sleep' blocks", "_mutex.Wait()"));
 
+    [Fact]
+    public Task A_blocking_Add_that_a_collection_initializer_calls_is_followed()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            using System.Collections;
+            using System.Collections.Generic;
+
+            class Batch : IEnumerable<int>
+            {
+                public void Add(int item) => Thread.Sleep(item);
+
+                public IEnumerator<int> GetEnumerator() => throw new NotImplementedException();
+
+                IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+            }
+
+            class C
+            {
+                private readonly object _gate = new object();
+
+                Batch M()
+                {
+                    lock (_gate)
+                    {
+                        return {|#0:Make()|};
+                    }
+                }
+
+                Batch Make() => new Batch { 1, 2 };
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'Make()' blocks in 'Thread.Sleep' (Make → Add)", "lock(_gate)"));
+
+    [Fact]
+    public Task A_local_function_that_calls_a_blocking_sibling_is_followed()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                private readonly object _gate = new object();
+
+                void M(Task work)
+                {
+                    lock (_gate)
+                    {
+                        {|#0:Outer()|};
+                    }
+
+                    void Outer() => Inner();
+
+                    void Inner() => work.Wait();
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'Outer()' blocks in 'Task.Wait' (Outer → Inner)", "lock(_gate)"));
+
+    [Fact]
+    public Task A_call_chain_that_names_nothing_blocking_is_not_reported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                private readonly object _gate = new object();
+                private int _count;
+
+                void M()
+                {
+                    lock (_gate)
+                    {
+                        Step();
+                    }
+                }
+
+                void Step() => Next();
+
+                void Next() => _count = Compute(_count);
+
+                static int Compute(int value) => value + 1;
+            }
+            """);
+
     [Theory]
     [InlineData("lock (_g) { Thread.Sleep(")]
     [InlineData("lock (_g) { Unknown.Wait(); x.Result; }")]
