@@ -22,11 +22,13 @@ namespace ThreadingAnalyzers.Infrastructure;
 internal sealed class CallShapes
 {
     /// <summary>A called name with more source methods than this is not followed: the answer is "may".</summary>
-    private const int MaxMethodsPerName = 16;
+    private const int MaxMethodsPerName = 256;
+
+    private static readonly List<SyntaxNode> Empty = new();
 
     private readonly Compilation _compilation;
     private readonly ConcurrentDictionary<SyntaxNode, Shape> _shapes = new();
-    private readonly ConcurrentDictionary<string, List<SyntaxNode>?> _methodsNamed = new(StringComparer.Ordinal);
+    private Dictionary<string, List<SyntaxNode>>? _methodsNamed;
 
     public CallShapes(Compilation compilation) => _compilation = compilation;
 
@@ -119,30 +121,50 @@ internal sealed class CallShapes
     /// <summary>The declarations of the source methods named <paramref name="name"/> that have a body here; null when there are too many to follow.</summary>
     private List<SyntaxNode>? MethodsNamed(string name, CancellationToken cancellationToken)
     {
-        if (_methodsNamed.TryGetValue(name, out var known))
+        var index = Volatile.Read(ref _methodsNamed);
+        if (index is null)
         {
-            return known;
+            index = IndexMethods(cancellationToken);
+            Interlocked.CompareExchange(ref _methodsNamed, index, null);
         }
 
-        var found = new List<SyntaxNode>();
-        if (_compilation.ContainsSymbolsWithName(name, SymbolFilter.Member, cancellationToken))
+        if (!index.TryGetValue(name, out var methods))
         {
-            foreach (var symbol in _compilation.GetSymbolsWithName(name, SymbolFilter.Member, cancellationToken))
-            {
-                if (symbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } method && Declaration(method, cancellationToken) is { } declaration)
-                {
-                    if (found.Count == MaxMethodsPerName)
-                    {
-                        found = null;
-                        break;
-                    }
+            return Empty;
+        }
 
-                    found.Add(declaration);
+        return methods.Count > MaxMethodsPerName ? null : methods;
+    }
+
+    /// <summary>Every ordinary source method with a body, by name: one walk of the source namespaces and types.</summary>
+    private Dictionary<string, List<SyntaxNode>> IndexMethods(CancellationToken cancellationToken)
+    {
+        var index = new Dictionary<string, List<SyntaxNode>>(StringComparer.Ordinal);
+        var pending = new Stack<INamespaceOrTypeSymbol>();
+        pending.Push(_compilation.Assembly.GlobalNamespace);
+        while (pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (var member in pending.Pop().GetMembers())
+            {
+                switch (member)
+                {
+                    case INamespaceOrTypeSymbol container:
+                        pending.Push(container);
+                        break;
+                    case IMethodSymbol { MethodKind: MethodKind.Ordinary } method when Declaration(method, cancellationToken) is { } declaration:
+                        if (!index.TryGetValue(method.Name, out var list))
+                        {
+                            index[method.Name] = list = new List<SyntaxNode>();
+                        }
+
+                        list.Add(declaration);
+                        break;
                 }
             }
         }
 
-        return _methodsNamed.GetOrAdd(name, found);
+        return index;
     }
 
     /// <summary>The names one declaration's syntax calls, and whether it names a blocking call or a lock.</summary>
