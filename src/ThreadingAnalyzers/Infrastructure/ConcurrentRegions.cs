@@ -592,7 +592,8 @@ internal sealed class ConcurrencyModel
         }
 
         var found = new List<SyntaxNode>();
-        if (TextMentions.MayMention(tree, CandidateWords, implicitNew: true, cancellationToken))
+        var positions = TextMentions.WordPositions(tree, CandidateWords, implicitNew: true, cancellationToken);
+        if (positions is null)
         {
             foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
             {
@@ -602,8 +603,34 @@ internal sealed class ConcurrencyModel
                 }
             }
         }
+        else if (positions.Count > 0)
+        {
+            FindCandidatesAt(tree.GetRoot(cancellationToken), positions, found);
+        }
 
         return Candidates.GetValue(tree, _ => found);
+    }
+
+    /// <summary>
+    /// The candidates around the words found in the text: every candidate holds one of <see cref="CandidateWords"/> (or
+    /// a target-typed <c>new</c>) outside any statement of its own, so climbing from those tokens to the enclosing
+    /// statement finds them all without walking the rest of the tree. Added in document order, outer before inner.
+    /// </summary>
+    private static void FindCandidatesAt(SyntaxNode root, List<int> positions, List<SyntaxNode> found)
+    {
+        var seen = new HashSet<SyntaxNode>();
+        foreach (var position in positions)
+        {
+            for (var node = root.FindToken(position).Parent; node is not null and not StatementSyntax and not MemberDeclarationSyntax; node = node.Parent)
+            {
+                if (IsCandidateStart(node) && seen.Add(node))
+                {
+                    found.Add(node);
+                }
+            }
+        }
+
+        found.Sort(static (x, y) => x.SpanStart != y.SpanStart ? x.SpanStart.CompareTo(y.SpanStart) : y.Span.Length.CompareTo(x.Span.Length));
     }
 
     /// <summary>Builds the regions; lives only during <see cref="EnsureBuilt"/>.</summary>

@@ -371,14 +371,28 @@ internal static class LockFacts
         return held.LockedValue is not null && LockObjects.AreSame(released, held.LockedValue);
     }
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SyntaxNode, object> MemberTakesLocks = new();
-    private static readonly object Yes = new();
-    private static readonly object No = new();
+    /// <summary>The names of the calls that can acquire a lock (<see cref="MatchAcquire"/>).</summary>
+    private static readonly string[] AcquireNames =
+    {
+        "Enter", "TryEnter", "WaitOne", "Wait", "WaitAsync", "EnterReadLock", "EnterWriteLock", "EnterUpgradeableReadLock",
+        "TryEnterReadLock", "TryEnterWriteLock", "TryEnterUpgradeableReadLock",
+    };
 
     /// <summary>
-    /// Syntax prefilter for "can a lock be held here": false when the member (method, accessor, constructor…) around
-    /// <paramref name="node"/> has no lock statement and no call named like an acquire or a lock scope. Cached per member,
-    /// so rules can ask it before binding anything.
+    /// The words a member that may hold a lock names: the <c>lock</c> keyword, an acquire, or a call that opens a lock
+    /// scope (<c>EnterScope</c>, and the names lock helpers commonly use).
+    /// </summary>
+    private static readonly string[] LockWords = Concat(
+        new[] { "lock" },
+        AcquireNames,
+        new[] { "EnterScope", "Lock", "LockAsync", "WriterLock", "WriterLockAsync", "WriteLock", "WriteLockAsync", "Acquire", "AcquireAsync", "AcquireLock", "AcquireLockAsync" });
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SyntaxTree, List<int>?> LockWordPositions = new();
+
+    /// <summary>
+    /// Text prefilter for "can a lock be held here": false when the text of the member (method, accessor, constructor…)
+    /// around <paramref name="node"/> names none of <see cref="LockWords"/>. One scan of each tree's text, so rules can
+    /// ask it before binding anything.
     /// </summary>
     public static bool MemberMayHoldLocks(SyntaxNode node)
     {
@@ -397,43 +411,23 @@ internal static class LockFacts
             return true;
         }
 
-        return MemberTakesLocks.GetValue(member, static m =>
-        {
-            foreach (var descendant in m.DescendantNodes())
-            {
-                switch (descendant)
-                {
-                    case Microsoft.CodeAnalysis.CSharp.Syntax.LockStatementSyntax:
-                        return Yes;
-                    case Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax invocation:
-                        var name = invocation.Expression switch
-                        {
-                            Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
-                            Microsoft.CodeAnalysis.CSharp.Syntax.MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
-                            _ => null,
-                        };
-                        if (name is not null && (IsAcquireName(name) || name is "EnterScope" or "Lock" or "LockAsync" or "WriterLock" or "WriterLockAsync"
-                            or "WriteLock" or "WriteLockAsync" or "Acquire" or "AcquireAsync" or "AcquireLock" or "AcquireLockAsync"))
-                        {
-                            return Yes;
-                        }
-
-                        break;
-                }
-            }
-
-            return No;
-        }) == Yes;
+        var positions = LockWordPositions.GetValue(member.SyntaxTree, static tree => TextMentions.WordPositions(tree, LockWords, implicitNew: false, System.Threading.CancellationToken.None));
+        return positions is null || TextMentions.AnyWithin(positions, member.Span);
     }
 
     /// <summary>True when <paramref name="name"/> can be the name of an acquire call (a cheap syntax prefilter for triggers).</summary>
-    public static bool IsAcquireName(string name) => name switch
+    public static bool IsAcquireName(string name) => System.Array.IndexOf(AcquireNames, name) >= 0;
+
+    private static string[] Concat(params string[][] parts)
     {
-        "Enter" or "TryEnter" or "WaitOne" or "Wait" or "WaitAsync" => true,
-        "EnterReadLock" or "EnterWriteLock" or "EnterUpgradeableReadLock" => true,
-        "TryEnterReadLock" or "TryEnterWriteLock" or "TryEnterUpgradeableReadLock" => true,
-        _ => false,
-    };
+        var all = new List<string>();
+        foreach (var part in parts)
+        {
+            all.AddRange(part);
+        }
+
+        return all.ToArray();
+    }
 
     /// <summary>True when <paramref name="name"/> can be the name of a release call.</summary>
     public static bool IsReleaseName(string name) => name is "Exit" or "Release" or "ReleaseMutex"

@@ -1,5 +1,7 @@
+using System.Collections.Generic;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
 
 namespace ThreadingAnalyzers.Infrastructure;
 
@@ -58,6 +60,68 @@ internal static class TextMentions
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Where <paramref name="tree"/>'s text names one of <paramref name="words"/> as a whole word (and, when
+    /// <paramref name="implicitNew"/>, where a <c>new</c> is followed by <c>(</c>), in ascending order; null when the
+    /// text may spell an identifier other than as written (see <see cref="MayHideIdentifiers"/>), so the caller must
+    /// look at every node instead.
+    /// </summary>
+    public static List<int>? WordPositions(SyntaxTree tree, string[] words, bool implicitNew, CancellationToken cancellationToken)
+    {
+        var text = tree.GetText(cancellationToken).ToString();
+        if (MayHideIdentifiers(text))
+        {
+            return null;
+        }
+
+        var positions = new List<int>();
+        var length = text.Length;
+        var i = 0;
+        while (i < length)
+        {
+            if (!IsWordChar(text[i]))
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            while (i < length && IsWordChar(text[i]))
+            {
+                i++;
+            }
+
+            var wordLength = i - start;
+            foreach (var word in words)
+            {
+                if (word.Length == wordLength && string.CompareOrdinal(text, start, word, 0, wordLength) == 0)
+                {
+                    positions.Add(start);
+                    break;
+                }
+            }
+
+            if (implicitNew && wordLength == 3 && string.CompareOrdinal(text, start, "new", 0, 3) == 0 && FollowedByParenthesis(text, i))
+            {
+                positions.Add(start);
+            }
+        }
+
+        return positions;
+    }
+
+    /// <summary>True when some position in the ascending <paramref name="positions"/> lies inside <paramref name="span"/>.</summary>
+    public static bool AnyWithin(List<int> positions, TextSpan span)
+    {
+        var index = positions.BinarySearch(span.Start);
+        if (index < 0)
+        {
+            index = ~index;
+        }
+
+        return index < positions.Count && positions[index] < span.End;
     }
 
     /// <summary>After <c>new</c>: white space, then <c>(</c> (or a comment, which might hide one).</summary>

@@ -104,4 +104,19 @@ public class LockFactsTests
         var helper = Compile("/*x*/count++;");
         Assert.False(LockFacts.FunctionAcquiresLocks(helper.Find("x"), helper.Types));
     }
+
+    [Theory]
+    [InlineData("void M() { lock (_g) { Work(); } }", true)]
+    [InlineData("void M() { _rw.EnterWriteLock(); Work(); }", true)]
+    [InlineData("void M() { using (_l.EnterScope()) { Work(); } }", true)]
+    [InlineData("void M() { Work(); } void N() { lock (_g) { } }", false)]
+    [InlineData("void M() { Blocked(); Work(); }", false)]
+    public void A_member_may_hold_locks_only_when_its_own_text_names_a_lock(string members, bool expected)
+    {
+        var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("class C { " + members + " }");
+        var work = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax>()
+            .First(invocation => invocation.ToString() == "Work()");
+
+        Assert.Equal(expected, LockFacts.MemberMayHoldLocks(work));
+    }
 }

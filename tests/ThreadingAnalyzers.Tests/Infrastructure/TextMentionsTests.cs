@@ -32,4 +32,26 @@ public class TextMentionsTests
         Assert.True(MayMention(text, implicitNew: true));
         Assert.False(MayMention(text));
     }
+
+    [Fact]
+    public void Word_positions_are_the_whole_words_and_target_typed_news_in_order()
+    {
+        const string text = "class C { D d = new(() => Task.Run(F)); void Running() { RunAll(); Task t; } }";
+        var positions = TextMentions.WordPositions(CSharpSyntaxTree.ParseText(text), Words, implicitNew: true, default);
+
+        Assert.Equal(new[] { text.IndexOf("new(", System.StringComparison.Ordinal), text.IndexOf("Task.", System.StringComparison.Ordinal), text.IndexOf("Run(F", System.StringComparison.Ordinal), text.LastIndexOf("Task", System.StringComparison.Ordinal) }, positions);
+    }
+
+    [Fact]
+    public void Word_positions_are_null_when_an_escape_may_hide_a_word()
+        => Assert.Null(TextMentions.WordPositions(CSharpSyntaxTree.ParseText("class C { object t = \\u0054ask.Factory; }"), Words, implicitNew: false, default));
+
+    [Theory]
+    [InlineData(0, 5, true)]
+    [InlineData(6, 4, true)]
+    [InlineData(6, 3, false)]
+    [InlineData(11, 5, false)]
+    [InlineData(21, 1, false)]
+    public void Any_within_finds_a_position_inside_the_span(int start, int length, bool expected)
+        => Assert.Equal(expected, TextMentions.AnyWithin(new System.Collections.Generic.List<int> { 2, 9, 20 }, new Microsoft.CodeAnalysis.Text.TextSpan(start, length)));
 }
