@@ -28,6 +28,7 @@ internal static class Program
           --folder PATH    also measure every .cs file under PATH (real code); repeatable
           --no-alone       skip running each analyzer alone (no allocation figures)
           --quick          --lines 20000 --runs 3: a fast look while iterating
+          --rules IDS      price only the analyzers of these rules (THR004,THR015)
           --analyzers DLL  price the analyzers in DLL (another build of src/ThreadingAnalyzers) instead of the referenced project
           --out FILE       also write the markdown report to FILE
           --check          exit with 1 when a budget is missed or an analyzer throws
@@ -82,6 +83,11 @@ internal static class Program
         if (options.AnalyzerAssembly is not null)
         {
             AnalyzerCatalog.UseAssembly(options.AnalyzerAssembly);
+        }
+
+        if (options.Rules is not null)
+        {
+            AnalyzerCatalog.RestrictTo(options.Rules);
         }
 
         var report = new Report();
@@ -188,6 +194,8 @@ internal static class Program
 
         public string? AnalyzerAssembly { get; private set; }
 
+        public string[]? Rules { get; private set; }
+
         public static Options Parse(string[] args)
         {
             var options = new Options();
@@ -240,6 +248,9 @@ internal static class Program
                         break;
                     case "--out":
                         options.Out = Value();
+                        break;
+                    case "--rules":
+                        options.Rules = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                         break;
                     case "--analyzers":
                         options.AnalyzerAssembly = Value();

@@ -49,7 +49,6 @@ internal sealed class CallSummaries
 
     private readonly ConcurrencyModel _model;
     private readonly WellKnownTypes _types;
-    private readonly CallShapes _shapes;
     private readonly ConcurrentDictionary<IMethodSymbol, MethodSummary?> _summaries = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, (string Description, string Chain)?> _blocking = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, List<(TakenLock Lock, string Chain)>> _locks = new(SymbolEqualityComparer.Default);
@@ -58,7 +57,6 @@ internal sealed class CallSummaries
     {
         _types = types;
         _model = ConcurrencyModel.Get(compilation, types);
-        _shapes = new CallShapes(compilation);
     }
 
     public static CallSummaries Get(Compilation compilation, WellKnownTypes types)
@@ -101,23 +99,14 @@ internal sealed class CallSummaries
             return known;
         }
 
-        // Most callees name nothing that blocks, a few calls deep: they are never bound.
-        var found = _shapes.MayBlock(method, cancellationToken) ? SearchBlocking(method, cancellationToken) : null;
+        var found = SearchBlocking(method, cancellationToken);
         _blocking.TryAdd(method, found);
         return found;
     }
 
     /// <summary>Every lock that calling <paramref name="method"/> may take, up to <see cref="MaxDepth"/> calls deep, each once, with its call chain.</summary>
     public List<(TakenLock Lock, string Chain)> FindLocks(IMethodSymbol method, CancellationToken cancellationToken)
-    {
-        if (_locks.TryGetValue(method, out var known))
-        {
-            return known;
-        }
-
-        var found = _shapes.MayLock(method, cancellationToken) ? SearchLocks(method, cancellationToken) : new List<(TakenLock, string)>();
-        return _locks.GetOrAdd(method, found);
-    }
+        => _locks.TryGetValue(method, out var known) ? known : _locks.GetOrAdd(method, SearchLocks(method, cancellationToken));
 
     private (string Description, string Chain)? SearchBlocking(IMethodSymbol method, CancellationToken cancellationToken)
     {
