@@ -17,11 +17,28 @@ internal static class TextMentions
     public static bool MayMention(SyntaxTree tree, string[] words, bool implicitNew, CancellationToken cancellationToken)
     {
         var text = tree.GetText(cancellationToken).ToString();
-        if (HasEscape(text))
-        {
-            return true;
-        }
+        return HasEscape(text) || Scan(text, words, implicitNew, positions: null);
+    }
 
+    /// <summary>
+    /// Where <paramref name="tree"/>'s text names one of <paramref name="words"/> as a whole word (and, when
+    /// <paramref name="implicitNew"/>, where a <c>new</c> is followed by <c>(</c>), in ascending order; null when the
+    /// text may spell an identifier other than as written (see <see cref="MayHideIdentifiers"/>), so the caller must
+    /// look at every node instead.
+    /// </summary>
+    public static List<int>? WordPositions(SyntaxTree tree, string[] words, bool implicitNew, CancellationToken cancellationToken)
+    {
+        var text = tree.GetText(cancellationToken).ToString();
+        var positions = new List<int>();
+        return HasEscape(text) || Scan(text, words, implicitNew, positions) ? null : positions;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="text"/> word by word. True at the first formatting character (it may hide an identifier),
+    /// or, when <paramref name="positions"/> is null, at the first match; otherwise every match is added to it.
+    /// </summary>
+    private static bool Scan(string text, string[] words, bool implicitNew, List<int>? positions)
+    {
         var length = text.Length;
         var i = 0;
         while (i < length)
@@ -45,71 +62,29 @@ internal static class TextMentions
             }
 
             var wordLength = i - start;
+            var matched = false;
             foreach (var word in words)
             {
                 if (word.Length == wordLength && string.CompareOrdinal(text, start, word, 0, wordLength) == 0)
                 {
-                    return true;
-                }
-            }
-
-            if (implicitNew && wordLength == 3 && string.CompareOrdinal(text, start, "new", 0, 3) == 0 && FollowedByParenthesis(text, i))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>
-    /// Where <paramref name="tree"/>'s text names one of <paramref name="words"/> as a whole word (and, when
-    /// <paramref name="implicitNew"/>, where a <c>new</c> is followed by <c>(</c>), in ascending order; null when the
-    /// text may spell an identifier other than as written (see <see cref="MayHideIdentifiers"/>), so the caller must
-    /// look at every node instead.
-    /// </summary>
-    public static List<int>? WordPositions(SyntaxTree tree, string[] words, bool implicitNew, CancellationToken cancellationToken)
-    {
-        var text = tree.GetText(cancellationToken).ToString();
-        if (MayHideIdentifiers(text))
-        {
-            return null;
-        }
-
-        var positions = new List<int>();
-        var length = text.Length;
-        var i = 0;
-        while (i < length)
-        {
-            if (!IsWordChar(text[i]))
-            {
-                i++;
-                continue;
-            }
-
-            var start = i;
-            while (i < length && IsWordChar(text[i]))
-            {
-                i++;
-            }
-
-            var wordLength = i - start;
-            foreach (var word in words)
-            {
-                if (word.Length == wordLength && string.CompareOrdinal(text, start, word, 0, wordLength) == 0)
-                {
-                    positions.Add(start);
+                    matched = true;
                     break;
                 }
             }
 
-            if (implicitNew && wordLength == 3 && string.CompareOrdinal(text, start, "new", 0, 3) == 0 && FollowedByParenthesis(text, i))
+            matched |= implicitNew && wordLength == 3 && string.CompareOrdinal(text, start, "new", 0, 3) == 0 && FollowedByParenthesis(text, i);
+            if (matched)
             {
+                if (positions is null)
+                {
+                    return true;
+                }
+
                 positions.Add(start);
             }
         }
 
-        return positions;
+        return false;
     }
 
     /// <summary>True when some position in the ascending <paramref name="positions"/> lies inside <paramref name="span"/>.</summary>
