@@ -306,7 +306,7 @@ internal sealed class ConcurrencyModel
 
     /// <summary>
     /// Syntax-only pre-check, no binding: true when <paramref name="node"/> lies in a region's delegate or in a method
-    /// reached from one. Rules call it before <c>GetOperation</c> so that methods no region reaches are never bound.
+    /// reached from one. Rules call it first, so that code no region reaches costs nothing more.
     /// </summary>
     public bool MayBeInRegion(SyntaxNode node, CancellationToken cancellationToken)
     {

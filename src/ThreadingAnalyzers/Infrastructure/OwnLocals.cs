@@ -7,7 +7,7 @@ namespace ThreadingAnalyzers.Infrastructure;
 /// Syntax only: whether a simple name surely means a local or parameter declared by the innermost function around it
 /// (lambda, local function or member). Such a variable is one per call of that function, never shared between threads
 /// (<see cref="SharedStorage.VariableSharing"/> says <see cref="Sharing.NotShared"/> for every region entry that can
-/// contain it), so rules can skip a write to it before binding anything.
+/// contain it), so rules can skip a write to it before asking the concurrency model anything.
 /// </summary>
 internal static class OwnLocals
 {

@@ -18,7 +18,7 @@ namespace ThreadingAnalyzers.Rules;
 /// threads of an array or list that were started before and not replaced.
 /// </summary>
 /// <remarks>
-/// Triggered on the syntax of <c>x.Start()</c> so that methods that start no thread are never bound; the
+/// Triggered on <c>x.Start()</c> calls (<see cref="SyntaxTrigger"/>: operations the driver has already bound); the
 /// analysis itself runs on the method's operations and control flow graph, once per method.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]

@@ -15,8 +15,8 @@ namespace ThreadingAnalyzers.Rules;
 /// (<c>while (!q.TryDequeue(out item)) Thread.Sleep(1);</c>).
 /// </summary>
 /// <remarks>
-/// Triggered on the syntax of loops and <c>if</c> statements whose condition reads <c>IsEmpty</c>/<c>Count</c>/<c>Any()</c>
-/// or calls a <c>Try…</c> take; only those are bound. The collection must be a <c>ConcurrentQueue</c>, <c>ConcurrentStack</c>,
+/// Triggered on loops and <c>if</c> statements whose condition reads <c>IsEmpty</c>/<c>Count</c>/<c>Any()</c>
+/// or calls a <c>Try…</c> take; only those are analysed further. The collection must be a <c>ConcurrentQueue</c>, <c>ConcurrentStack</c>,
 /// <c>ConcurrentBag</c>, <c>BlockingCollection</c> (or another <c>IProducerConsumerCollection</c>) kept in a private
 /// field or a local, and the concurrency model must show an add on another thread that may run while the consumer does.
 /// </remarks>
@@ -67,7 +67,7 @@ public sealed class THR002PollingConsumerAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        // Binding the collection expression is cheaper than the concurrency model: check the type first.
+        // The collection's type is cheaper to read than the concurrency model: check it first.
         var cancellationToken = context.CancellationToken;
         var semanticModel = context.SemanticModel;
         if (semanticModel.GetOperation(shape.Collection, cancellationToken) is not { } collection

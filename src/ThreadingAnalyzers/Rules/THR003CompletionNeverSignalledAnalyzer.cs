@@ -18,7 +18,7 @@ namespace ThreadingAnalyzers.Rules;
 /// after code that can throw, outside any <c>finally</c>, while a consumer or waiter on another thread blocks for it.
 /// </summary>
 /// <remarks>
-/// Triggered on the syntax of calls named like the consuming and completing members; only those are bound. The
+/// Triggered on calls named like the consuming and completing members (<see cref="SyntaxTrigger"/>). The
 /// storage must be a private field or a local (all its uses visible), never handed out or assigned from elsewhere.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]

@@ -16,8 +16,8 @@ namespace ThreadingAnalyzers.Rules;
 /// or the storage is written under a lock elsewhere in its type.
 /// </summary>
 /// <remarks>
-/// Triggered on the syntax of writes; a syntax-only check against the compilation's concurrency model
-/// (<see cref="ConcurrencyModel.MayBeInRegion"/>) keeps methods that no region reaches from being bound.
+/// Triggered on write operations; a syntax-only check against the compilation's concurrency model
+/// (<see cref="ConcurrencyModel.MayBeInRegion"/>) drops writes in code no region reaches before anything else is asked.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer

@@ -16,7 +16,7 @@ namespace ThreadingAnalyzers.Rules;
 /// writes while it may still run, or when the thread is started in a loop and lost at the next pass; a suggestion otherwise.
 /// </summary>
 /// <remarks>
-/// Triggered on the syntax of <c>x.Start()</c>. Per method, once: a may-reach analysis over the control flow graph
+/// Triggered on <c>x.Start()</c>. Per method, once: a may-reach analysis over the control flow graph
 /// (gen = start, kill = <c>Join</c> or a failed <c>IsAlive</c> test, probes at the method's exit and at the creation),
 /// then, only for threads left running, the shared concurrency layer: what the thread's code writes (followed into the
 /// methods it calls) and which reads of the method may run beside it.

@@ -15,7 +15,7 @@ namespace ThreadingAnalyzers.Rules;
 /// in shared storage, made without a lock from a concurrent region that runs on several threads at once, or while
 /// another region or the creating code uses the same collection.
 /// </summary>
-/// <remarks>Triggered on the syntax of calls with a mutating name and of indexer stores; see <see cref="ConcurrencyModel.MayBeInRegion"/>.</remarks>
+/// <remarks>Triggered on calls with a mutating name and on indexer stores; see <see cref="ConcurrencyModel.MayBeInRegion"/>.</remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class THR007NonThreadSafeCollectionSharedAnalyzer : DiagnosticAnalyzer
 {

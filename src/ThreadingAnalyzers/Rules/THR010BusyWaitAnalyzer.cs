@@ -16,8 +16,8 @@ namespace ThreadingAnalyzers.Rules;
 /// another thread while the loop runs.
 /// </summary>
 /// <remarks>
-/// Triggered on the syntax of <c>while</c>/<c>do</c>/<c>for</c> loops whose body is syntactically nothing but waits, and
-/// on calls named <c>SpinUntil</c>; only those are bound.
+/// Triggered on <c>while</c>/<c>do</c>/<c>for</c> loops whose body is syntactically nothing but waits, and
+/// on calls named <c>SpinUntil</c>; only those are analysed further.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class THR010BusyWaitAnalyzer : DiagnosticAnalyzer

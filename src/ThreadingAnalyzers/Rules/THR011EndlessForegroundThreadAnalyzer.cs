@@ -13,7 +13,7 @@ namespace ThreadingAnalyzers.Rules;
 /// the process alive after <c>Main</c> returns.
 /// </summary>
 /// <remarks>
-/// Triggered on the syntax of object creations named <c>Thread</c>; the thread's function is read when it is a
+/// Triggered on object creations named <c>Thread</c>; the thread's function is read when it is a
 /// lambda, a local function or a method in source, and calls made by its top-level statements are followed
 /// a few levels deep. A thread handed to other code (passed to a call, stored in a non-private field) is left alone:
 /// that code may set <c>IsBackground</c>.

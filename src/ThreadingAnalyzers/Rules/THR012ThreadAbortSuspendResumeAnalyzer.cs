@@ -14,8 +14,8 @@ namespace ThreadingAnalyzers.Rules;
 /// Abort stops a thread at an arbitrary point and Suspend stops it wherever it is, including inside a lock.
 /// </summary>
 /// <remarks>
-/// Triggered on the syntax of <c>x.Abort()</c>-shaped invocations, so methods that call none of the four names
-/// are never bound. No code fix: a cooperative stop needs the thread's loop to check a token or a flag.
+/// Triggered on <c>x.Abort()</c>-shaped invocations (<see cref="SyntaxTrigger"/>); their names are checked before
+/// anything else. No code fix: a cooperative stop needs the thread's loop to check a token or a flag.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class THR012ThreadAbortSuspendResumeAnalyzer : DiagnosticAnalyzer

@@ -25,8 +25,8 @@ namespace ThreadingAnalyzers.Rules;
 /// (storing a reference is a release) and is not reported.
 /// </summary>
 /// <remarks>
-/// Triggered on the syntax of <c>if</c> statements that contain or precede a <c>lock</c>, of <c>if</c> statements whose
-/// body assigns a name their condition mentions, and of <c>??=</c>; only those are bound.
+/// Triggered on <c>if</c> statements that contain or precede a <c>lock</c>, on <c>if</c> statements whose
+/// body assigns a name their condition mentions, and on <c>??=</c>; only those are analysed further.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class THR014DoubleCheckedLockingPublishesEarlyAnalyzer : DiagnosticAnalyzer

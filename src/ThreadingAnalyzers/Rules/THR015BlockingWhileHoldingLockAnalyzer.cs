@@ -47,7 +47,7 @@ public sealed class THR015BlockingWhileHoldingLockAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// A blocking call, or a call to a source method that blocks a few calls deep, made where the shared lock facts
-    /// say a lock is held. Members with no lock syntax are skipped before anything is bound.
+    /// say a lock is held. Members whose text names no lock are skipped before anything else is asked.
     /// </summary>
     private static void AnalyzeCall(SyntaxTrigger context, WellKnownTypes types)
     {
