@@ -37,9 +37,9 @@ internal sealed class InputResult
     public int CompilerErrors { get; set; }
 
     /// <summary>
-    /// The driver with one empty InvocationExpression action: the whole run (the driver compiles everything as soon
-    /// as any syntax action is registered) and the time it logged for that empty action, the floor of any rule
-    /// triggered on invocations.
+    /// The driver with one empty operation action on invocations: the whole run (the driver compiles everything and
+    /// builds every member's operations, as the SDK's default-on operation analyzers make every build do) and the time
+    /// it logged for that empty action, the floor of any rule triggered on invocations.
     /// </summary>
     public Sample Floor { get; set; }
 
