@@ -11,6 +11,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.CodeFixes.Infrastructure;
 using ThreadingAnalyzers.Infrastructure;
 using ThreadingAnalyzers.Rules;
 
@@ -36,9 +37,7 @@ public sealed class THR008LockReleaseNotGuaranteedCodeFix : CodeFixProvider
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (await DocumentParts.GetAsync(context.Document, context.CancellationToken).ConfigureAwait(false) is not ({ } root, { } model))
         {
             return;
         }
@@ -64,9 +63,7 @@ public sealed class THR008LockReleaseNotGuaranteedCodeFix : CodeFixProvider
 
     private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
     {
-        var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (await DocumentParts.GetAsync(document, context.CancellationToken).ConfigureAwait(false) is not ({ } root, { } model))
         {
             return null;
         }

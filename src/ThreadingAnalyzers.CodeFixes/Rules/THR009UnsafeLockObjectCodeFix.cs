@@ -40,9 +40,7 @@ public sealed class THR009UnsafeLockObjectCodeFix : CodeFixProvider
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (await DocumentParts.GetAsync(context.Document, context.CancellationToken).ConfigureAwait(false) is not ({ } root, { } model))
         {
             return;
         }
@@ -68,9 +66,7 @@ public sealed class THR009UnsafeLockObjectCodeFix : CodeFixProvider
 
     private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
     {
-        var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (await DocumentParts.GetAsync(document, context.CancellationToken).ConfigureAwait(false) is not ({ } root, { } model))
         {
             return null;
         }

@@ -40,9 +40,7 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyCodeFix : CodeFixPro
     {
         var document = context.Document;
         var cancellationToken = context.CancellationToken;
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (await DocumentParts.GetAsync(document, cancellationToken).ConfigureAwait(false) is not ({ } root, { } model))
         {
             return;
         }
@@ -661,10 +659,8 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyCodeFix : CodeFixPro
         protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
         {
             var cancellationToken = fixAllContext.CancellationToken;
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
             var key = fixAllContext.CodeActionEquivalenceKey;
-            if (root is null || model is null || key is null)
+            if (key is null || await DocumentParts.GetAsync(document, cancellationToken).ConfigureAwait(false) is not ({ } root, { } model))
             {
                 return null;
             }

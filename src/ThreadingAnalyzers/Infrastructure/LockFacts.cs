@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -382,10 +383,10 @@ internal static class LockFacts
     /// The words a member that may hold a lock names: the <c>lock</c> keyword, an acquire, or a call that opens a lock
     /// scope (<c>EnterScope</c>, and the names lock helpers commonly use).
     /// </summary>
-    private static readonly string[] LockWords = Concat(
-        new[] { "lock" },
-        AcquireNames,
-        new[] { "EnterScope", "Lock", "LockAsync", "WriterLock", "WriterLockAsync", "WriteLock", "WriteLockAsync", "Acquire", "AcquireAsync", "AcquireLock", "AcquireLockAsync" });
+    private static readonly string[] LockWords = new[] { "lock" }
+        .Concat(AcquireNames)
+        .Concat(new[] { "EnterScope", "Lock", "LockAsync", "WriterLock", "WriterLockAsync", "WriteLock", "WriteLockAsync", "Acquire", "AcquireAsync", "AcquireLock", "AcquireLockAsync" })
+        .ToArray();
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SyntaxTree, List<int>?> LockWordPositions = new();
 
@@ -417,17 +418,6 @@ internal static class LockFacts
 
     /// <summary>True when <paramref name="name"/> can be the name of an acquire call (a cheap syntax prefilter for triggers).</summary>
     public static bool IsAcquireName(string name) => System.Array.IndexOf(AcquireNames, name) >= 0;
-
-    private static string[] Concat(params string[][] parts)
-    {
-        var all = new List<string>();
-        foreach (var part in parts)
-        {
-            all.AddRange(part);
-        }
-
-        return all.ToArray();
-    }
 
     /// <summary>True when <paramref name="name"/> can be the name of a release call.</summary>
     public static bool IsReleaseName(string name) => name is "Exit" or "Release" or "ReleaseMutex"

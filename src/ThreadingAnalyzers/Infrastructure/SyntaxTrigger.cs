@@ -80,6 +80,7 @@ internal readonly struct SyntaxTrigger
             OperationKind.PropertyReference, OperationKind.FieldReference, OperationKind.EventReference, OperationKind.MethodReference,
             OperationKind.DynamicMemberReference, OperationKind.Invalid,
         },
+        SyntaxKind.Argument => new[] { OperationKind.Argument },
         SyntaxKind.LockStatement => new[] { OperationKind.Lock },
         SyntaxKind.WhileStatement or SyntaxKind.DoStatement or SyntaxKind.ForStatement => new[] { OperationKind.Loop },
         SyntaxKind.IfStatement => new[] { OperationKind.Conditional },

@@ -38,10 +38,6 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
         SyntaxKind.PreDecrementExpression, SyntaxKind.PostDecrementExpression, SyntaxKind.Argument,
     };
 
-    private static readonly ImmutableArray<OperationKind> WriteOperationKinds = ImmutableArray.Create(
-        OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.CoalesceAssignment,
-        OperationKind.Increment, OperationKind.Decrement, OperationKind.Argument);
-
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.THR004UnsynchronizedSharedWrite);
 
@@ -63,15 +59,15 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
             }
 
             var model = ConcurrencyModel.Get(start.Compilation, types);
-            start.RegisterOperationAction(context => Analyze(context, model), WriteOperationKinds);
+            SyntaxTrigger.Register(start, context => Analyze(context, model), WriteKinds);
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, ConcurrencyModel model)
+    private static void Analyze(SyntaxTrigger context, ConcurrencyModel model)
     {
         var operation = context.Operation;
-        var node = operation.Syntax;
-        if (node is ArgumentSyntax argumentSyntax ? !IsRefOrOut(argumentSyntax) : System.Array.IndexOf(WriteKinds, node.Kind()) < 0)
+        var node = context.Node;
+        if (node is ArgumentSyntax argumentSyntax && !IsRefOrOut(argumentSyntax))
         {
             return;
         }
