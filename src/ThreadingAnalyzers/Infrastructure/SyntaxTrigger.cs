@@ -47,6 +47,16 @@ internal readonly struct SyntaxTrigger
     /// (an operation the compiler adds, such as a collection initializer's <c>Add</c>, shares its syntax and is skipped).
     /// </summary>
     public static void Register(CompilationStartAnalysisContext start, Action<SyntaxTrigger> action, params SyntaxKind[] kinds)
+        => Register((run, operationKinds) => start.RegisterOperationAction(run, operationKinds), action, kinds);
+
+    /// <summary>
+    /// The same, for the members of one type only (a rule that finishes its work at the end of the type, when the
+    /// driver has bound all of the type's members).
+    /// </summary>
+    public static void Register(SymbolStartAnalysisContext typeStart, Action<SyntaxTrigger> action, params SyntaxKind[] kinds)
+        => Register((run, operationKinds) => typeStart.RegisterOperationAction(run, operationKinds), action, kinds);
+
+    private static void Register(Action<Action<OperationAnalysisContext>, ImmutableArray<OperationKind>> register, Action<SyntaxTrigger> action, SyntaxKind[] kinds)
     {
         var syntaxKinds = new HashSet<int>();
         var operationKinds = new HashSet<OperationKind>();
@@ -59,7 +69,7 @@ internal readonly struct SyntaxTrigger
             }
         }
 
-        start.RegisterOperationAction(
+        register(
             context =>
             {
                 var operation = context.Operation;

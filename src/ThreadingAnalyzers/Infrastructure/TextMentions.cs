@@ -39,18 +39,25 @@ internal static class TextMentions
     /// </summary>
     private static bool Scan(string text, string[] words, bool implicitNew, List<int>? positions)
     {
+        // Word lengths (all under 64) as bits: most words of a text are ruled out by their length alone.
+        ulong lengths = implicitNew ? 1UL << 3 : 0;
+        foreach (var word in words)
+        {
+            lengths |= 1UL << (word.Length & 63);
+        }
+
         var length = text.Length;
         var i = 0;
         while (i < length)
         {
             var c = text[i];
-            if (IsFormatting(c))
-            {
-                return true;
-            }
-
             if (!IsWordChar(c))
             {
+                if (IsFormatting(c))
+                {
+                    return true;
+                }
+
                 i++;
                 continue;
             }
@@ -62,29 +69,33 @@ internal static class TextMentions
             }
 
             var wordLength = i - start;
-            var matched = false;
-            foreach (var word in words)
+            if (wordLength >= 64 || (lengths & (1UL << wordLength)) == 0 || !Matches(text, start, wordLength, words, implicitNew, i))
             {
-                if (word.Length == wordLength && string.CompareOrdinal(text, start, word, 0, wordLength) == 0)
-                {
-                    matched = true;
-                    break;
-                }
+                continue;
             }
 
-            matched |= implicitNew && wordLength == 3 && string.CompareOrdinal(text, start, "new", 0, 3) == 0 && FollowedByParenthesis(text, i);
-            if (matched)
+            if (positions is null)
             {
-                if (positions is null)
-                {
-                    return true;
-                }
-
-                positions.Add(start);
+                return true;
             }
+
+            positions.Add(start);
         }
 
         return false;
+    }
+
+    private static bool Matches(string text, int start, int wordLength, string[] words, bool implicitNew, int end)
+    {
+        foreach (var word in words)
+        {
+            if (word.Length == wordLength && word[0] == text[start] && string.CompareOrdinal(text, start, word, 0, wordLength) == 0)
+            {
+                return true;
+            }
+        }
+
+        return implicitNew && wordLength == 3 && string.CompareOrdinal(text, start, "new", 0, 3) == 0 && FollowedByParenthesis(text, end);
     }
 
     /// <summary>True when some position in the ascending <paramref name="positions"/> lies inside <paramref name="span"/>.</summary>
@@ -155,5 +166,6 @@ internal static class TextMentions
 
     private static bool IsFormatting(char c) => c > 127 && char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
 
-    private static bool IsWordChar(char c) => c == '_' || char.IsLetterOrDigit(c);
+    private static bool IsWordChar(char c)
+        => c < 128 ? (uint)((c | 0x20) - 'a') <= 'z' - 'a' || (uint)(c - '0') <= 9 || c == '_' : char.IsLetterOrDigit(c);
 }

@@ -101,14 +101,15 @@ internal sealed class WellKnownTypes
     private WellKnownTypes(Compilation compilation)
     {
         Compilation = compilation;
-        Object = compilation.GetSpecialType(SpecialType.System_Object);
-        String = compilation.GetSpecialType(SpecialType.System_String);
     }
 
     public Compilation Compilation { get; }
 
-    public INamedTypeSymbol Object { get; }
-    public INamedTypeSymbol String { get; }
+    /// <summary>
+    /// <c>System.Object</c>, asked for when needed: the first special-type lookup of a compilation loads the core
+    /// library's types, which the compiler does anyway once it binds, so asking at compilation start only moves that cost into ours.
+    /// </summary>
+    public INamedTypeSymbol Object => Compilation.GetSpecialType(SpecialType.System_Object);
     public INamedTypeSymbol? Type => Get(ref _type, "System.Type");
     public INamedTypeSymbol? MarshalByRefObject => Get(ref _marshalByRefObject, "System.MarshalByRefObject");
     public INamedTypeSymbol? ThreadStaticAttribute => Get(ref _threadStaticAttribute, "System.ThreadStaticAttribute");

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -41,15 +42,23 @@ public sealed class THR015BlockingWhileHoldingLockAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            SyntaxTrigger.Register(start, context => AnalyzeCall(context, types), SyntaxKind.InvocationExpression, SyntaxKind.SimpleMemberAccessExpression);
+            start.RegisterSymbolStartAction(
+                typeStart =>
+                {
+                    var indirect = new PerTypeQueue<IndirectCall>();
+                    SyntaxTrigger.Register(typeStart, context => AnalyzeCall(context, types, indirect), SyntaxKind.InvocationExpression, SyntaxKind.SimpleMemberAccessExpression);
+                    typeStart.RegisterSymbolEndAction(end => ReportIndirect(end, types, indirect));
+                },
+                SymbolKind.NamedType);
         });
     }
 
     /// <summary>
-    /// A blocking call, or a call to a source method that blocks a few calls deep, made where the shared lock facts
-    /// say a lock is held. Members whose text names no lock are skipped before anything else is asked.
+    /// A blocking call made where the shared lock facts say a lock is held is reported on the spot; a call to a source
+    /// method made under a lock is kept for the end of the type (<see cref="ReportIndirect"/>). Members whose text
+    /// names no lock are skipped before anything else is asked.
     /// </summary>
-    private static void AnalyzeCall(SyntaxTrigger context, WellKnownTypes types)
+    private static void AnalyzeCall(SyntaxTrigger context, WellKnownTypes types, PerTypeQueue<IndirectCall> indirect)
     {
         var name = context.Node switch
         {
@@ -64,39 +73,63 @@ public sealed class THR015BlockingWhileHoldingLockAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        string? blocking = null;
         if (BlockingCalls.IsCandidateName(name) && BlockingCalls.Describe(operation, types) is { } direct)
         {
-            blocking = "'" + direct + "' blocks";
+            Report(context.ReportDiagnostic, context.Node, "'" + direct + "' blocks", operation, types);
         }
-        else if (operation is IInvocationOperation invocation && CallSummaries.Callee(invocation) is { } callee)
+        else if (operation is IInvocationOperation invocation && CallSummaries.Callee(invocation) is { } callee && HoldsLock(operation, types))
         {
-            if (!HoldsLock(operation, types)
-                || CallSummaries.Get(context.Compilation, types).FindBlocking(callee, context.CancellationToken) is not { } found)
-            {
-                return;
-            }
-
-            blocking = "'" + callee.Name + "()' blocks in '" + found.Description + "' (" + found.Chain + ")";
+            indirect.Add(new IndirectCall(operation, callee));
         }
+    }
 
-        if (blocking is null)
+    /// <summary>
+    /// At the end of the type, whether each source method called under a lock blocks a few calls deep. Waiting for
+    /// the end means the type's own methods, the usual callees, have been bound by the driver already: their
+    /// summaries read its cached operations instead of binding them ahead of it.
+    /// </summary>
+    private static void ReportIndirect(SymbolAnalysisContext end, WellKnownTypes types, PerTypeQueue<IndirectCall> indirect)
+    {
+        if (indirect.Items is not { } calls)
         {
             return;
         }
 
+        var summaries = CallSummaries.Get(end.Compilation, types);
+        foreach (var call in calls)
+        {
+            if (summaries.FindBlocking(call.Callee, end.CancellationToken) is { } found)
+            {
+                var blocking = "'" + call.Callee.Name + "()' blocks in '" + found.Description + "' (" + found.Chain + ")";
+                Report(end.ReportDiagnostic, call.Operation.Syntax, blocking, call.Operation, types);
+            }
+        }
+    }
+
+    private static void Report(Action<Diagnostic> report, SyntaxNode node, string blocking, IOperation operation, WellKnownTypes types)
+    {
         var held = LockFacts.GetHeldLocks(operation, types);
         if (held.Count == 0)
         {
             return;
         }
 
-        context.ReportDiagnostic(Diagnostic.Create(
-            Descriptors.THR015BlockingWhileHoldingLock,
-            context.Node.GetLocation(),
-            blocking,
-            held[0].Describe()));
+        report(Diagnostic.Create(Descriptors.THR015BlockingWhileHoldingLock, node.GetLocation(), blocking, held[0].Describe()));
     }
 
     private static bool HoldsLock(IOperation operation, WellKnownTypes types) => LockFacts.GetHeldLocks(operation, types).Count > 0;
+
+    /// <summary>A call to a source method made under a lock, kept until the end of its type.</summary>
+    private readonly struct IndirectCall
+    {
+        public IndirectCall(IOperation operation, IMethodSymbol callee)
+        {
+            Operation = operation;
+            Callee = callee;
+        }
+
+        public IOperation Operation { get; }
+
+        public IMethodSymbol Callee { get; }
+    }
 }

@@ -44,8 +44,15 @@ public sealed class THR016LockOrderInversionAnalyzer : DiagnosticAnalyzer
 
             var types = WellKnownTypes.Get(start.Compilation);
             var edges = new ConcurrentQueue<Edge>();
-            SyntaxTrigger.Register(start, context => AnalyzeLock(context, types, edges), SyntaxKind.LockStatement);
-            SyntaxTrigger.Register(start, context => AnalyzeCall(context, types, edges), SyntaxKind.InvocationExpression);
+            start.RegisterSymbolStartAction(
+                typeStart =>
+                {
+                    var calls = new PerTypeQueue<CallUnderLock>();
+                    SyntaxTrigger.Register(typeStart, context => AnalyzeLock(context, types, edges), SyntaxKind.LockStatement);
+                    SyntaxTrigger.Register(typeStart, context => AnalyzeCall(context, types, edges, calls), SyntaxKind.InvocationExpression);
+                    typeStart.RegisterSymbolEndAction(end => AddCallEdges(end, types, edges, calls));
+                },
+                SymbolKind.NamedType);
             start.RegisterCompilationEndAction(context => Report(context, edges));
         });
     }
@@ -61,7 +68,7 @@ public sealed class THR016LockOrderInversionAnalyzer : DiagnosticAnalyzer
         AddHeldEdges(lockOperation, key, lockOperation.LockedValue.Syntax, SiteType(context), types, edges);
     }
 
-    private static void AnalyzeCall(SyntaxTrigger context, WellKnownTypes types, ConcurrentQueue<Edge> edges)
+    private static void AnalyzeCall(SyntaxTrigger context, WellKnownTypes types, ConcurrentQueue<Edge> edges, PerTypeQueue<CallUnderLock> calls)
     {
         var syntax = (InvocationExpressionSyntax)context.Node;
         var name = syntax.Expression switch
@@ -99,17 +106,35 @@ public sealed class THR016LockOrderInversionAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        foreach (var (lockTaken, chain) in CallSummaries.Get(context.Compilation, types).FindLocks(callee, context.CancellationToken))
-        {
-            // A lock the caller already holds is re-entered, not acquired: it adds no order.
-            if (heldKeys.Contains(lockTaken.Key))
-            {
-                continue;
-            }
+        calls.Add(new CallUnderLock(callee, heldKeys, syntax.GetLocation(), SiteType(context)));
+    }
 
-            foreach (var heldKey in heldKeys)
+    /// <summary>
+    /// At the end of the type, the locks each source method called under a lock may take, a few calls deep: waiting
+    /// for the end lets the summaries of the type's own methods read operations the driver has already bound.
+    /// </summary>
+    private static void AddCallEdges(SymbolAnalysisContext end, WellKnownTypes types, ConcurrentQueue<Edge> edges, PerTypeQueue<CallUnderLock> calls)
+    {
+        if (calls.Items is not { } items)
+        {
+            return;
+        }
+
+        var summaries = CallSummaries.Get(end.Compilation, types);
+        foreach (var call in items)
+        {
+            foreach (var (lockTaken, chain) in summaries.FindLocks(call.Callee, end.CancellationToken))
             {
-                edges.Enqueue(new Edge(heldKey, lockTaken.Key, syntax.GetLocation(), " (through " + chain + ")", SiteType(context)));
+                // A lock the caller already holds is re-entered, not acquired: it adds no order.
+                if (call.HeldKeys.Contains(lockTaken.Key))
+                {
+                    continue;
+                }
+
+                foreach (var heldKey in call.HeldKeys)
+                {
+                    edges.Enqueue(new Edge(heldKey, lockTaken.Key, call.Site, " (through " + chain + ")", call.SiteType));
+                }
             }
         }
     }
@@ -212,6 +237,26 @@ public sealed class THR016LockOrderInversionAnalyzer : DiagnosticAnalyzer
     {
         var byPath = string.CompareOrdinal(a.SourceTree?.FilePath, b.SourceTree?.FilePath);
         return byPath != 0 ? byPath : a.SourceSpan.Start.CompareTo(b.SourceSpan.Start);
+    }
+
+    /// <summary>A call to a source method made while the locks <see cref="HeldKeys"/> are held, kept until the end of its type.</summary>
+    private sealed class CallUnderLock
+    {
+        public CallUnderLock(IMethodSymbol callee, List<object> heldKeys, Location site, INamedTypeSymbol? siteType)
+        {
+            Callee = callee;
+            HeldKeys = heldKeys;
+            Site = site;
+            SiteType = siteType;
+        }
+
+        public IMethodSymbol Callee { get; }
+
+        public List<object> HeldKeys { get; }
+
+        public Location Site { get; }
+
+        public INamedTypeSymbol? SiteType { get; }
     }
 
     /// <summary>"<see cref="Outer"/> is held when <see cref="Inner"/> is taken at <see cref="Site"/>".</summary>

@@ -117,6 +117,69 @@ public class THR015BlockingWhileHoldingLockTests
             """,
             Verify.Diagnostic().WithLocation(0).WithArguments("'Save()' blocks in 'File.WriteAllText' (Save → Write)", "lock(_gate)"));
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public Task A_blocking_method_of_another_type_is_followed_whichever_type_is_analysed_first(bool calleeFirst)
+    {
+        // The call under the lock is resolved at the end of its own type: the callee's type may end before or after it.
+        const string store = "class Store { public void Save() => Write(); void Write() => File.WriteAllText(\"state.txt\", \"x\"); }\n";
+        const string cache = """
+            class Cache
+            {
+                private readonly object _gate = new object();
+                private readonly Store _store = new Store();
+
+                void M()
+                {
+                    lock (_gate)
+                    {
+                        {|#0:_store.Save()|};
+                    }
+                }
+            }
+
+            """;
+        return Verify.VerifyAnalyzerAsync(
+            Usings + (calleeFirst ? store + cache : cache + store),
+            Verify.Diagnostic().WithLocation(0).WithArguments("'Save()' blocks in 'File.WriteAllText' (Save → Write)", "lock(_gate)"));
+    }
+
+    [Fact]
+    public async Task Calls_in_nested_types_top_level_statements_and_other_files_are_each_reported_once()
+    {
+        var test = new Verify.Test { TestState = { OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication } };
+        test.TestState.Sources.Add(("Program.cs", Usings + """
+            var gate = new object();
+            lock (gate)
+            {
+                [|Helpers.Pause()|];
+            }
+
+            """));
+        test.TestState.Sources.Add(("Helpers.cs", Usings + """
+            static class Helpers
+            {
+                public static void Pause() => Thread.Sleep(10);
+
+                class Nested
+                {
+                    private readonly object _gate = new object();
+
+                    void M()
+                    {
+                        lock (_gate)
+                        {
+                            [|Pause()|];
+                            [|Thread.Sleep(1)|];
+                        }
+                    }
+                }
+            }
+            """));
+        await test.RunAsync();
+    }
+
     [Fact]
     public Task A_blocking_helper_called_in_a_semaphore_region_is_reported()
         => Verify.VerifyAnalyzerAsync(Usings + """

@@ -36,6 +36,51 @@ public class THR016LockOrderInversionTests
             """,
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("_accounts", "_audit", ""));
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public Task An_inversion_through_another_types_method_is_found_whichever_type_is_analysed_first(bool calleeFirst)
+    {
+        // Calls made under a lock are followed at the end of the caller's type; the callee's type may end before or after it.
+        const string locks = """
+            static class Locks
+            {
+                public static readonly object A = new object();
+                public static readonly object B = new object();
+
+                public static void TakeB()
+                {
+                    lock (B) { }
+                }
+            }
+
+            """;
+        const string user = """
+            class User
+            {
+                void First()
+                {
+                    lock (Locks.A)
+                    {
+                        {|#1:Locks.TakeB()|};
+                    }
+                }
+
+                void Second()
+                {
+                    lock (Locks.B)
+                    {
+                        lock ({|#0:Locks.A|}) { }
+                    }
+                }
+            }
+
+            """;
+        return Verify.VerifyAnalyzerAsync(
+            Usings + (calleeFirst ? locks + user : user + locks),
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("Locks.A", "Locks.B", ""));
+    }
+
     [Fact]
     public Task An_inversion_through_a_call_names_the_chain()
         => Verify.VerifyAnalyzerAsync(Usings + """
