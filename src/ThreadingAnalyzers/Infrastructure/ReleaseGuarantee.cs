@@ -69,6 +69,57 @@ internal static class ReleaseGuarantee
     }
 
     /// <summary>
+    /// The two usual safe shapes, read from the operation tree without building a graph: the acquire lies in the body of
+    /// a <c>try</c> whose <c>finally</c> releases, or, for an acquire that always succeeds (<c>Monitor.Enter(x)</c>,
+    /// <c>await WaitAsync()</c>), it is the statement right before such a <c>try</c>. <see cref="Check"/> finds both
+    /// <see cref="ReleaseVerdict.Guaranteed"/>; false means only that the graph is needed.
+    /// </summary>
+    public static bool IsCoveredByFinally<TState>(IOperation acquire, bool alwaysSucceeds, Func<IInvocationOperation, TState, bool> isRelease, TState state)
+    {
+        var statement = acquire;
+        while (statement.Parent is IAwaitOperation or IConversionOperation or IParenthesizedOperation
+            || statement.Parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configured && configured.Instance == statement)
+        {
+            statement = statement.Parent;
+        }
+
+        statement = statement.Parent as IExpressionStatementOperation ?? statement;
+        if (alwaysSucceeds && statement is IExpressionStatementOperation && statement.Parent is IBlockOperation block)
+        {
+            var index = block.Operations.IndexOf(statement);
+            if (index + 1 < block.Operations.Length && block.Operations[index + 1] is ITryOperation { Finally: { } next }
+                && FinallyReleases(next, isRelease, state))
+            {
+                return true;
+            }
+        }
+
+        var child = acquire;
+        for (var parent = acquire.Parent; parent is not null and not IAnonymousFunctionOperation and not ILocalFunctionOperation; child = parent, parent = parent.Parent)
+        {
+            if (parent is ITryOperation { Finally: { } enclosing } tryOperation && child == tryOperation.Body && FinallyReleases(enclosing, isRelease, state))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool FinallyReleases<TState>(IBlockOperation finallyBlock, Func<IInvocationOperation, TState, bool> isRelease, TState state)
+    {
+        foreach (var operation in OperationWalk.InFunction(finallyBlock, skipFunctions: null, skipAllNested: true))
+        {
+            if (operation is IInvocationOperation invocation && isRelease(invocation, state))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// True when evaluating <paramref name="operation"/> cannot throw: locals, constants, fields of <c>this</c> or static
     /// fields, auto-properties of <c>this</c>, plain arithmetic and comparisons, <c>?:</c>/<c>??</c> of such values, and
     /// <c>Volatile.Read</c>/<c>Write</c> and <c>Interlocked</c> calls on such storage (they are fenced reads and writes).

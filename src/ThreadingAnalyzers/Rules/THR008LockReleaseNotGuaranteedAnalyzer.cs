@@ -83,8 +83,9 @@ public sealed class THR008LockReleaseNotGuaranteedAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var graph = FlowGraphs.GetEnclosingGraph(invocation, context.CancellationToken);
-        if (graph is null)
+        var state = (Acquire: acquire, Types: types);
+        if (ReleaseGuarantee.IsCoveredByFinally(invocation, acquire.Outcome == AcquireOutcome.Always, IsMatchingRelease, state)
+            || FlowGraphs.GetEnclosingGraph(invocation, context.CancellationToken) is not { } graph)
         {
             return;
         }
@@ -93,8 +94,8 @@ public sealed class THR008LockReleaseNotGuaranteedAnalyzer : DiagnosticAnalyzer
             graph,
             syntax,
             acquire.Outcome == AcquireOutcome.ReturnsBool,
-            static (candidate, state) => LockFacts.IsMatchingRelease(candidate, state.Acquire, state.Types),
-            (Acquire: acquire, Types: types),
+            IsMatchingRelease,
+            state,
             context.CancellationToken);
         switch (check.Verdict)
         {
@@ -106,6 +107,9 @@ public sealed class THR008LockReleaseNotGuaranteedAnalyzer : DiagnosticAnalyzer
                 break;
         }
     }
+
+    private static bool IsMatchingRelease(IInvocationOperation candidate, (HeldLock Acquire, WellKnownTypes Types) state)
+        => LockFacts.IsMatchingRelease(candidate, state.Acquire, state.Types);
 
     private static void Report(SyntaxTrigger context, HeldLock acquire, string reason, bool ignored)
     {
