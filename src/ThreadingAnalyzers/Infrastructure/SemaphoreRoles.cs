@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -80,7 +81,7 @@ internal static class SemaphoreRoles
             return known;
         }
 
-        var result = CreatedEmpty(symbol) || symbol is not ILocalSymbol && ReleasedWithoutWaitInType(symbol);
+        var result = CreatedEmpty(symbol) || symbol is not ILocalSymbol && ReleasedWithoutWaitInType(symbol, answers);
         answers?.Signals.TryAdd(symbol, result);
         return result;
     }
@@ -157,13 +158,28 @@ internal static class SemaphoreRoles
     }
 
     /// <summary>True when some member of the storage's type calls <c>Release</c> on it and never waits on it.</summary>
-    private static bool ReleasedWithoutWaitInType(ISymbol symbol)
+    private static bool ReleasedWithoutWaitInType(ISymbol symbol, Answers? answers)
     {
         if (symbol.ContainingType is not { } type)
         {
             return false;
         }
 
+        var names = answers is null
+            ? ReleasedWithoutWait(type)
+            : answers.ReleasedWithoutWait.GetOrAdd(type.OriginalDefinition, static t => ReleasedWithoutWait((INamedTypeSymbol)t));
+        return names.Contains(symbol.Name);
+    }
+
+    /// <summary>
+    /// The names (<c>_ready</c>, <c>this._ready</c>) that some member of <paramref name="type"/> calls <c>Release</c> on
+    /// and never waits on: one walk of the type for all of its semaphores.
+    /// </summary>
+    private static HashSet<string> ReleasedWithoutWait(INamedTypeSymbol type)
+    {
+        var result = new HashSet<string>(System.StringComparer.Ordinal);
+        var releases = new HashSet<string>(System.StringComparer.Ordinal);
+        var waits = new HashSet<string>(System.StringComparer.Ordinal);
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
             if (reference.GetSyntax() is not TypeDeclarationSyntax declaration)
@@ -178,7 +194,8 @@ internal static class SemaphoreRoles
                     continue;
                 }
 
-                bool releases = false, waits = false;
+                releases.Clear();
+                waits.Clear();
                 foreach (var node in member.DescendantNodes())
                 {
                     if (node is not InvocationExpressionSyntax invocation)
@@ -192,39 +209,54 @@ internal static class SemaphoreRoles
                         MemberBindingExpressionSyntax binding when invocation.Parent is ConditionalAccessExpressionSyntax conditional => (conditional.Expression, binding.Name.Identifier.ValueText),
                         _ => (null, null),
                     };
-                    if (receiver is null || !Names(receiver, symbol.Name))
+                    if (receiver is null || NameOf(receiver) is not { } storage)
                     {
                         continue;
                     }
 
-                    releases |= name == "Release";
-                    waits |= name is "Wait" or "WaitAsync" or "WaitOne";
+                    if (name == "Release")
+                    {
+                        releases.Add(storage);
+                    }
+                    else if (name is "Wait" or "WaitAsync" or "WaitOne")
+                    {
+                        waits.Add(storage);
+                    }
                 }
 
-                if (releases && !waits)
+                foreach (var released in releases)
                 {
-                    return true;
+                    if (!waits.Contains(released))
+                    {
+                        result.Add(released);
+                    }
                 }
             }
         }
 
-        return false;
+        return result;
     }
 
-    /// <summary>True for <c>name</c>, <c>this.name</c>, <c>name!</c> and <c>(name)</c>.</summary>
-    private static bool Names(ExpressionSyntax expression, string name) => expression switch
+    /// <summary>The name in <c>name</c>, <c>this.name</c>, <c>name!</c> and <c>(name)</c>; null for anything else.</summary>
+    private static string? NameOf(ExpressionSyntax expression) => expression switch
     {
-        IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
-        MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax identifier } => identifier.Identifier.ValueText == name,
-        PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } suppressed => Names(suppressed.Operand, name),
-        ParenthesizedExpressionSyntax parenthesized => Names(parenthesized.Expression, name),
-        _ => false,
+        IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+        MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax identifier } => identifier.Identifier.ValueText,
+        PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } suppressed => NameOf(suppressed.Operand),
+        ParenthesizedExpressionSyntax parenthesized => NameOf(parenthesized.Expression),
+        _ => null,
     };
+
+    /// <summary>True for <c>name</c>, <c>this.name</c>, <c>name!</c> and <c>(name)</c>.</summary>
+    private static bool Names(ExpressionSyntax expression, string name) => NameOf(expression) == name;
 
     private sealed class Answers
     {
         public ConcurrentDictionary<SyntaxNode, bool> Waits { get; } = new();
 
         public ConcurrentDictionary<ISymbol, bool> Signals { get; } = new(SymbolEqualityComparer.Default);
+
+        /// <summary>Per type, see <see cref="ReleasedWithoutWait"/>.</summary>
+        public ConcurrentDictionary<ISymbol, HashSet<string>> ReleasedWithoutWait { get; } = new(SymbolEqualityComparer.Default);
     }
 }

@@ -132,6 +132,9 @@ public sealed partial class THR001ThreadStartedTwiceAnalyzer : DiagnosticAnalyze
         private readonly Dictionary<SyntaxNode, int> _startKeys = new();
         private readonly List<ISymbol> _keys = new();
         private readonly Dictionary<ISymbol, int> _keyIndex = new(SymbolEqualityComparer.Default);
+
+        // The keys that are fields, by the type declaring them: what a call to a method of that type may reassign.
+        private readonly Dictionary<ISymbol, List<int>> _fieldKeysByType = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<SyntaxNode, IInvocationOperation> _starts = new();
         private readonly Dictionary<SyntaxNode, IOperation> _functions = new();
 
@@ -186,6 +189,15 @@ public sealed partial class THR001ThreadStartedTwiceAnalyzer : DiagnosticAnalyze
                     key = _keys.Count;
                     _keys.Add(symbol);
                     _keyIndex[symbol] = key;
+                    if (symbol is IFieldSymbol { ContainingType: { } owner })
+                    {
+                        if (!_fieldKeysByType.TryGetValue(owner, out var fieldKeys))
+                        {
+                            _fieldKeysByType[owner] = fieldKeys = new List<int>();
+                        }
+
+                        fieldKeys.Add(key);
+                    }
                 }
 
                 _startKeys[invocation.Syntax] = key;
@@ -314,12 +326,11 @@ public sealed partial class THR001ThreadStartedTwiceAnalyzer : DiagnosticAnalyze
                 return;
             }
 
-            for (var key2 = 0; key2 < _keys.Count; key2++)
+            if (invocation.TargetMethod.ContainingType is { } type && _fieldKeysByType.TryGetValue(type, out var fieldKeys))
             {
-                if (_keys[key2] is IFieldSymbol field
-                    && SymbolEqualityComparer.Default.Equals(field.ContainingType, invocation.TargetMethod.ContainingType))
+                foreach (var fieldKey in fieldKeys)
                 {
-                    analysis.AddKill(block.Ordinal, key2);
+                    analysis.AddKill(block.Ordinal, fieldKey);
                 }
             }
         }
