@@ -30,6 +30,8 @@ internal static class Program
           --quick          --lines 20000 --runs 3: a fast look while iterating
           --rules IDS      price only the analyzers of these rules (THR004,THR015)
           --analyzers DLL  price the analyzers in DLL (another build of src/ThreadingAnalyzers) instead of the referenced project
+          --compare DLL    A/B: run these analyzers and those in DLL alternately on each input (first scale, and folders),
+                           and report both medians and the median of the paired differences per rule
           --out FILE       also write the markdown report to FILE
           --check          exit with 1 when a budget is missed or an analyzer throws
           --dump DIR       write the generated corpora (1x) to DIR and exit
@@ -92,6 +94,11 @@ internal static class Program
 
         var report = new Report();
         report.Header(options.Runs, LoadAverage());
+        if (options.Compare is not null)
+        {
+            return Compare(options, report, Log);
+        }
+
         Log("Warming up...");
         Harness.WarmUp(CorpusGenerator.Threading(Math.Min(options.Lines, 10_000)), Log);
         Harness.WarmUp(CorpusGenerator.Plain(Math.Min(options.Lines, 10_000)), Log);
@@ -132,6 +139,45 @@ internal static class Program
         }
 
         return options.Check && report.BudgetMisses.Count > 0 ? 1 : 0;
+    }
+
+    private static int Compare(Options options, Report report, Action<string> log)
+    {
+        // Both builds load the same way, each in its own load context: an A/A run (one source built twice) with one
+        // build in the default context showed a bias of about a third on StackExchange.Redis.
+        var baseBuild = AnalyzerCatalog.FromAssembly(AnalyzerCatalog.Source);
+        var other = AnalyzerCatalog.FromAssembly(options.Compare!);
+        var corpora = new List<SourceCorpus>();
+        foreach (var input in options.Inputs)
+        {
+            corpora.Add(input switch
+            {
+                "threading" => CorpusGenerator.Threading(options.Lines * options.Scales[0]),
+                "no-threading" => CorpusGenerator.Plain(options.Lines * options.Scales[0]),
+                _ => CorpusGenerator.LongMethods(CorpusGenerator.ThreadingFileCount(options.Lines / 8), options.Scales[0]),
+            });
+        }
+
+        foreach (var folder in options.Folders)
+        {
+            corpora.Add(SourceCorpus.FromFolder(folder));
+        }
+
+        foreach (var corpus in corpora)
+        {
+            log($"{corpus.Name}: {corpus.Trees.Length:N0} files, {corpus.Lines:N0} lines");
+            var rows = Comparison.Measure(corpus, options.Runs, baseBuild, other, log);
+            report.Comparison(corpus, AnalyzerCatalog.Source, Path.GetFullPath(options.Compare!), rows);
+            SaveSoFar(report, options);
+        }
+
+        Console.Write(report.Text);
+        if (options.Out is not null)
+        {
+            report.Save(options.Out);
+        }
+
+        return 0;
     }
 
     /// <summary>A long run keeps what it has measured: the report so far goes to --out after every input.</summary>
@@ -196,6 +242,8 @@ internal static class Program
 
         public string[]? Rules { get; private set; }
 
+        public string? Compare { get; private set; }
+
         public static Options Parse(string[] args)
         {
             var options = new Options();
@@ -254,6 +302,9 @@ internal static class Program
                         break;
                     case "--analyzers":
                         options.AnalyzerAssembly = Value();
+                        break;
+                    case "--compare":
+                        options.Compare = Value();
                         break;
                     case "--check":
                         options.Check = true;

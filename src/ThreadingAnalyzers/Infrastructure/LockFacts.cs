@@ -412,9 +412,35 @@ internal static class LockFacts
             return true;
         }
 
-        var positions = LockWordPositions.GetValue(member.SyntaxTree, static tree => TextMentions.WordPositions(tree, LockWords, implicitNew: false, System.Threading.CancellationToken.None));
+        var positions = LockWordPositionsOf(member.SyntaxTree);
         return positions is null || TextMentions.AnyWithin(positions, member.Span);
     }
+
+    /// <summary>
+    /// The same text prefilter for a whole type (every declaration of it, nested types included): false when none of
+    /// its text names a lock word, so a rule can skip the type's operations altogether.
+    /// </summary>
+    public static bool TypeMayHoldLocks(INamedTypeSymbol type)
+    {
+        var references = type.DeclaringSyntaxReferences;
+        if (references.IsEmpty)
+        {
+            return true;
+        }
+
+        foreach (var reference in references)
+        {
+            if (LockWordPositionsOf(reference.SyntaxTree) is not { } positions || TextMentions.AnyWithin(positions, reference.Span))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static List<int>? LockWordPositionsOf(SyntaxTree tree)
+        => LockWordPositions.GetValue(tree, static tree => TextMentions.WordPositions(tree, LockWords, implicitNew: false, System.Threading.CancellationToken.None));
 
     /// <summary>True when <paramref name="name"/> can be the name of an acquire call (a cheap syntax prefilter for triggers).</summary>
     public static bool IsAcquireName(string name) => System.Array.IndexOf(AcquireNames, name) >= 0;

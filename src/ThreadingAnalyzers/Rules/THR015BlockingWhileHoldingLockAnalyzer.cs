@@ -45,6 +45,11 @@ public sealed class THR015BlockingWhileHoldingLockAnalyzer : DiagnosticAnalyzer
             start.RegisterSymbolStartAction(
                 typeStart =>
                 {
+                    if (!LockFacts.TypeMayHoldLocks((INamedTypeSymbol)typeStart.Symbol))
+                    {
+                        return;
+                    }
+
                     var indirect = new PerTypeQueue<IndirectCall>();
                     SyntaxTrigger.Register(typeStart, context => AnalyzeCall(context, types, indirect), SyntaxKind.InvocationExpression, SyntaxKind.SimpleMemberAccessExpression);
                     typeStart.RegisterSymbolEndAction(end => ReportIndirect(end, types, indirect));

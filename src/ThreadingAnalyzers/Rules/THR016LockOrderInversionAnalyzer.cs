@@ -47,6 +47,11 @@ public sealed class THR016LockOrderInversionAnalyzer : DiagnosticAnalyzer
             start.RegisterSymbolStartAction(
                 typeStart =>
                 {
+                    if (!LockFacts.TypeMayHoldLocks((INamedTypeSymbol)typeStart.Symbol))
+                    {
+                        return;
+                    }
+
                     var calls = new PerTypeQueue<CallUnderLock>();
                     SyntaxTrigger.Register(typeStart, context => AnalyzeLock(context, types, edges), SyntaxKind.LockStatement);
                     SyntaxTrigger.Register(typeStart, context => AnalyzeCall(context, types, edges, calls), SyntaxKind.InvocationExpression);

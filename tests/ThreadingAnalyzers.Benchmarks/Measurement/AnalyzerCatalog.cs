@@ -32,10 +32,14 @@ internal static class AnalyzerCatalog
 
     public static void UseAssembly(string path)
     {
-        var context = new AnalyzerLoadContext();
-        _assembly = context.LoadFromAssemblyPath(Path.GetFullPath(path));
+        _assembly = Load(path);
         _all = null;
     }
+
+    /// <summary>The analyzers of another build (<c>--compare</c>), restricted like <see cref="All"/>.</summary>
+    public static ImmutableArray<DiagnosticAnalyzer> FromAssembly(string path) => Discover(Load(path));
+
+    private static Assembly Load(string path) => new AnalyzerLoadContext().LoadFromAssemblyPath(Path.GetFullPath(path));
 
     /// <summary>A short display name: the rule IDs the analyzer reports, then its class name.</summary>
     public static string DisplayName(DiagnosticAnalyzer analyzer)

@@ -164,6 +164,27 @@ internal static class Harness
         return result;
     }
 
+    /// <summary>
+    /// One run of <paramref name="analyzers"/> together: the time the driver logged for each (by display name, times
+    /// the run's CPU share) and their sum under <see cref="Comparison.Total"/>.
+    /// </summary>
+    public static Dictionary<string, double> LoggedByRule(SourceCorpus corpus, ImmutableArray<DiagnosticAnalyzer> analyzers)
+    {
+        AnalyzerRun? run = null;
+        var sample = Sample.Measure(() => run = RunAnalyzers(corpus, analyzers, out _));
+        var logged = new Dictionary<string, double>(StringComparer.Ordinal);
+        var total = 0.0;
+        foreach (var analyzer in analyzers)
+        {
+            var ms = run!.ExecutionMs(analyzer) * sample.CpuShare;
+            logged[AnalyzerCatalog.DisplayName(analyzer)] = ms;
+            total += ms;
+        }
+
+        logged[Comparison.Total] = total;
+        return logged;
+    }
+
     /// <summary>One untimed pass of everything, so the measured runs see jitted code and loaded metadata.</summary>
     public static void WarmUp(SourceCorpus corpus, Action<string> log)
     {

@@ -5,6 +5,7 @@ using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.CodeAnalysis.Diagnostics;
+using ThreadingAnalyzers.Benchmarks.Corpus;
 
 namespace ThreadingAnalyzers.Benchmarks.Measurement;
 
@@ -171,6 +172,22 @@ internal sealed class Report
 
             row.Append($" {F(growth, 2)} | {verdict} |");
             Line(row.ToString());
+        }
+
+        Line();
+    }
+
+    /// <summary>A comparison of two builds over one input (see <see cref="Comparison"/>).</summary>
+    public void Comparison(SourceCorpus corpus, string baseBuild, string otherBuild, IReadOnlyList<ComparisonRow> rows)
+    {
+        Line($"## {corpus.Name}: {corpus.Lines:N0} lines, {baseBuild} (base) against {otherBuild} (other)");
+        Line();
+        Line("| Analyzer | Base ms | Other ms | Median of paired differences (other − base) | Other faster in |");
+        Line("|---|---:|---:|---:|---:|");
+        foreach (var row in rows)
+        {
+            var name = row.Name == Measurement.Comparison.Total ? "**" + row.Name + "**" : row.Name;
+            Line($"| {name} | {F(row.BaseMs, 1)} | {F(row.OtherMs, 1)} | {F(row.MedianDifferenceMs, 1)} ({F(Percent(row.MedianDifferenceMs, row.BaseMs), 0)} %) | {row.OtherFaster} of {row.Runs} runs |");
         }
 
         Line();

@@ -119,4 +119,18 @@ public class LockFactsTests
 
         Assert.Equal(expected, LockFacts.MemberMayHoldLocks(work));
     }
+
+    [Theory]
+    [InlineData("class A { void M() { lock (this) { } } } class B { void M() { } }", "A", true)]
+    [InlineData("class A { void M() { lock (this) { } } } class B { void M() { } }", "B", false)]
+    [InlineData("class A { class Inner { void M() { Monitor.Enter(this); } } } class B { }", "A", true)]
+    [InlineData("partial class A { void M() { } } partial class A { void N() { _rw.EnterReadLock(); } }", "A", true)]
+    [InlineData("partial class A { void M() { Blocked(); } } partial class A { }", "A", false)]
+    public void A_type_may_hold_locks_when_the_text_of_any_of_its_declarations_names_a_lock(string source, string typeName, bool expected)
+    {
+        // Only declarations and text matter: names the snippets leave undefined are fine.
+        var compilation = AnalyzerRunner.Compile(new[] { ConcurrencyTestHelper.Usings + source });
+        var type = compilation.GetTypeByMetadataName(typeName)!;
+        Assert.Equal(expected, LockFacts.TypeMayHoldLocks(type));
+    }
 }
