@@ -542,8 +542,8 @@ internal sealed class SharedAccessIndex
     private readonly Dictionary<object, List<StorageAccess>> _inRegions = new(SymbolKeyComparer.Instance);
     private readonly Dictionary<object, List<StorageAccess>> _inCreators = new(SymbolKeyComparer.Instance);
     private readonly Dictionary<RegionEntry, List<(object Key, StorageAccess Access)>> _entryAccesses = new();
-    private readonly Dictionary<SyntaxNode, HashSet<string>> _identifiers = new();
-    private readonly Dictionary<SyntaxNode, List<(object Key, IOperation Reference, bool IdentityKnown)>> _creatorReferences = new();
+    private Dictionary<string, List<RegionEntry>>? _entriesByName;
+    private Dictionary<object, List<(List<ConcurrentRegion> Regions, IOperation Reference, bool IdentityKnown)>>? _creatorReferencesByKey;
     private ConcurrencyModel _model = null!;
     private IReadOnlyList<ConcurrentRegion> _regions = null!;
     private HashSet<SyntaxNode> _regionFunctions = null!;
@@ -569,27 +569,19 @@ internal sealed class SharedAccessIndex
             }
 
             var list = new List<StorageAccess>();
-            if (RegionAccesses(key, cancellationToken).Count > 0)
+            if (RegionAccesses(key, cancellationToken).Count > 0 && CreatorReferencesByKey(cancellationToken).TryGetValue(key, out var references))
             {
                 var types = _model.Types;
-                foreach (var pair in _creators)
+                foreach (var (regions, operation, identityKnown) in references)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    foreach (var (referenceKey, operation, identityKnown) in CreatorReferences(pair.Key, pair.Value[0]))
+                    var kind = GetAccessKind(operation, types);
+                    var isProtected = LockFacts.IsProtected(operation, types);
+                    foreach (var region in regions)
                     {
-                        if (!SymbolKeyComparer.Instance.Equals(referenceKey, key))
+                        if (_model.MayRunDuring(region, operation, cancellationToken))
                         {
-                            continue;
-                        }
-
-                        var kind = GetAccessKind(operation, types);
-                        var isProtected = LockFacts.IsProtected(operation, types);
-                        foreach (var region in pair.Value)
-                        {
-                            if (_model.MayRunDuring(region, operation, cancellationToken))
-                            {
-                                list.Add(new StorageAccess(operation, kind, isProtected, entry: null, region, identityKnown));
-                            }
+                            list.Add(new StorageAccess(operation, kind, isProtected, entry: null, region, identityKnown));
                         }
                     }
                 }
@@ -658,28 +650,103 @@ internal sealed class SharedAccessIndex
         // A body can only reach the storage by naming it; bodies that never mention the name are not bound.
         var name = NameOf(key);
         var list = new List<StorageAccess>();
-        foreach (var region in _regions)
+        if (name is null)
         {
-            foreach (var entry in region.Entries)
+            foreach (var region in _regions)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (name is not null && !Identifiers(entry.FunctionSyntax).Contains(name))
+                foreach (var entry in region.Entries)
                 {
-                    continue;
+                    AddAccesses(entry, key, list, cancellationToken);
                 }
-
-                foreach (var (accessKey, access) in EntryAccesses(entry, cancellationToken))
-                {
-                    if (SymbolKeyComparer.Instance.Equals(accessKey, key))
-                    {
-                        list.Add(access);
-                    }
-                }
+            }
+        }
+        else if (EntriesByName(cancellationToken).TryGetValue(name, out var naming))
+        {
+            foreach (var entry in naming)
+            {
+                AddAccesses(entry, key, list, cancellationToken);
             }
         }
 
         _inRegions[key] = list;
         return list;
+    }
+
+    private void AddAccesses(RegionEntry entry, object key, List<StorageAccess> list, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        foreach (var (accessKey, access) in EntryAccesses(entry, cancellationToken))
+        {
+            if (SymbolKeyComparer.Instance.Equals(accessKey, key))
+            {
+                list.Add(access);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every region entry under each identifier its function spells, in region order then entry order: one walk of
+    /// each function's tokens instead of one test of every entry for every storage asked about.
+    /// </summary>
+    private Dictionary<string, List<RegionEntry>> EntriesByName(CancellationToken cancellationToken)
+    {
+        if (_entriesByName is { } known)
+        {
+            return known;
+        }
+
+        var index = new Dictionary<string, List<RegionEntry>>(System.StringComparer.Ordinal);
+        var namesOf = new Dictionary<SyntaxNode, List<string>>();
+        var seen = new HashSet<string>(System.StringComparer.Ordinal);
+        foreach (var region in _regions)
+        {
+            foreach (var entry in region.Entries)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!namesOf.TryGetValue(entry.FunctionSyntax, out var names))
+                {
+                    namesOf[entry.FunctionSyntax] = names = Identifiers(entry.FunctionSyntax, seen);
+                }
+
+                foreach (var name in names)
+                {
+                    if (!index.TryGetValue(name, out var entries))
+                    {
+                        index[name] = entries = new List<RegionEntry>();
+                    }
+
+                    entries.Add(entry);
+                }
+            }
+        }
+
+        return _entriesByName = index;
+    }
+
+    /// <summary>The storage references of every creating function, by storage key, in creator order then reference order.</summary>
+    private Dictionary<object, List<(List<ConcurrentRegion> Regions, IOperation Reference, bool IdentityKnown)>> CreatorReferencesByKey(CancellationToken cancellationToken)
+    {
+        if (_creatorReferencesByKey is { } known)
+        {
+            return known;
+        }
+
+        var index = new Dictionary<object, List<(List<ConcurrentRegion>, IOperation, bool)>>(SymbolKeyComparer.Instance);
+        foreach (var pair in _creators)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (var (key, operation, identityKnown) in CreatorReferences(pair.Value[0]))
+            {
+                if (!index.TryGetValue(key, out var references))
+                {
+                    index[key] = references = new List<(List<ConcurrentRegion>, IOperation, bool)>();
+                }
+
+                references.Add((pair.Value, operation, identityKnown));
+            }
+        }
+
+        return _creatorReferencesByKey = index;
     }
 
     private List<(object Key, StorageAccess Access)> EntryAccesses(RegionEntry entry, CancellationToken cancellationToken)
@@ -708,13 +775,8 @@ internal sealed class SharedAccessIndex
         return accesses;
     }
 
-    private List<(object Key, IOperation Reference, bool IdentityKnown)> CreatorReferences(SyntaxNode creator, ConcurrentRegion first)
+    private static List<(object Key, IOperation Reference, bool IdentityKnown)> CreatorReferences(ConcurrentRegion first)
     {
-        if (_creatorReferences.TryGetValue(creator, out var known))
-        {
-            return known;
-        }
-
         var references = new List<(object, IOperation, bool)>();
         var function = first.Start.GetEnclosingFunction() ?? first.CreatorRoot;
         foreach (var operation in OperationWalk.InFunction(function, skipFunctions: null, skipAllNested: true))
@@ -733,27 +795,22 @@ internal sealed class SharedAccessIndex
             }
         }
 
-        _creatorReferences[creator] = references;
         return references;
     }
 
-    private HashSet<string> Identifiers(SyntaxNode function)
+    /// <summary>The distinct identifiers <paramref name="function"/> spells (<paramref name="seen"/> is scratch space).</summary>
+    private static List<string> Identifiers(SyntaxNode function, HashSet<string> seen)
     {
-        if (_identifiers.TryGetValue(function, out var known))
-        {
-            return known;
-        }
-
-        var names = new HashSet<string>(System.StringComparer.Ordinal);
+        seen.Clear();
+        var names = new List<string>();
         foreach (var token in function.DescendantTokens())
         {
-            if (token.IsKind(SyntaxKind.IdentifierToken))
+            if (token.IsKind(SyntaxKind.IdentifierToken) && seen.Add(token.ValueText))
             {
                 names.Add(token.ValueText);
             }
         }
 
-        _identifiers[function] = names;
         return names;
     }
 
