@@ -44,14 +44,11 @@ public sealed class THR002PollingConsumerAnalyzer : DiagnosticAnalyzer
             }
 
             var types = WellKnownTypes.Get(start.Compilation);
-            if (types.IProducerConsumerCollection1 is null && types.BlockingCollection1 is null)
-            {
-                return;
-            }
+            var gate = new TypeGate(types, static t => t.IProducerConsumerCollection1 is not null || t.BlockingCollection1 is not null);
 
             var model = ConcurrencyModel.Get(start.Compilation, types);
             SyntaxTrigger.Register(start, 
-                context => Analyze(context, model),
+                gate.Guard(context => Analyze(context, model)),
                 SyntaxKind.WhileStatement,
                 SyntaxKind.DoStatement,
                 SyntaxKind.ForStatement,

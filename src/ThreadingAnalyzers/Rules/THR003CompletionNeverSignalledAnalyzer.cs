@@ -48,13 +48,10 @@ public sealed class THR003CompletionNeverSignalledAnalyzer : DiagnosticAnalyzer
             }
 
             var types = WellKnownTypes.Get(start.Compilation);
-            if (types.BlockingCollection1 is null && types.Channel1 is null && types.CountdownEvent is null)
-            {
-                return;
-            }
+            var gate = new TypeGate(types, static t => t.BlockingCollection1 is not null || t.Channel1 is not null || t.CountdownEvent is not null);
 
             var model = ConcurrencyModel.Get(start.Compilation, types);
-            SyntaxTrigger.Register(start, context => Analyze(context, model), SyntaxKind.InvocationExpression);
+            SyntaxTrigger.Register(start, gate.Guard(context => Analyze(context, model)), SyntaxKind.InvocationExpression);
         });
     }
 

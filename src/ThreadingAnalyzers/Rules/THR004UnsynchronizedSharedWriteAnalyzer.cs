@@ -53,13 +53,10 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
             }
 
             var types = WellKnownTypes.Get(start.Compilation);
-            if (types.Thread is null && types.Task is null)
-            {
-                return;
-            }
+            var gate = new TypeGate(types, static t => t.Thread is not null || t.Task is not null);
 
             var model = ConcurrencyModel.Get(start.Compilation, types);
-            SyntaxTrigger.Register(start, context => Analyze(context, model), WriteKinds);
+            SyntaxTrigger.Register(start, gate.Guard(context => Analyze(context, model)), WriteKinds);
         });
     }
 

@@ -50,12 +50,9 @@ public sealed partial class THR005ThreadNeverJoinedAnalyzer : DiagnosticAnalyzer
             }
 
             var types = WellKnownTypes.Get(start.Compilation);
-            if (types.Thread is null)
-            {
-                return;
-            }
+            var gate = new TypeGate(types, static t => t.Thread is not null);
 
-            SyntaxTrigger.Register(start, context => AnalyzeInvocation(context, types), SyntaxKind.InvocationExpression);
+            SyntaxTrigger.Register(start, gate.Guard(context => AnalyzeInvocation(context, types)), SyntaxKind.InvocationExpression);
         });
     }
 

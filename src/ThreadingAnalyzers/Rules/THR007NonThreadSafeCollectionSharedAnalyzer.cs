@@ -42,14 +42,11 @@ public sealed class THR007NonThreadSafeCollectionSharedAnalyzer : DiagnosticAnal
             }
 
             var types = WellKnownTypes.Get(start.Compilation);
-            if (types.List1 is null && types.Dictionary2 is null && types.Queue1 is null)
-            {
-                return;
-            }
+            var gate = new TypeGate(types, static t => t.List1 is not null || t.Dictionary2 is not null || t.Queue1 is not null);
 
             var model = ConcurrencyModel.Get(start.Compilation, types);
             SyntaxTrigger.Register(start, 
-                context => Analyze(context, model),
+                gate.Guard(context => Analyze(context, model)),
                 SyntaxKind.InvocationExpression,
                 SyntaxKind.SimpleAssignmentExpression,
                 SyntaxKind.AddAssignmentExpression,

@@ -42,12 +42,9 @@ public sealed class THR008LockReleaseNotGuaranteedAnalyzer : DiagnosticAnalyzer
             }
 
             var types = WellKnownTypes.Get(start.Compilation);
-            if (types.Monitor is null)
-            {
-                return;
-            }
+            var gate = new TypeGate(types, static t => t.Monitor is not null);
 
-            SyntaxTrigger.Register(start, context => AnalyzeInvocation(context, types), SyntaxKind.InvocationExpression);
+            SyntaxTrigger.Register(start, gate.Guard(context => AnalyzeInvocation(context, types)), SyntaxKind.InvocationExpression);
         });
     }
 

@@ -46,11 +46,9 @@ public sealed class THR009UnsafeLockObjectAnalyzer : DiagnosticAnalyzer
             }
 
             var types = WellKnownTypes.Get(start.Compilation);
+            var monitor = new TypeGate(types, static t => t.Monitor is not null);
             SyntaxTrigger.Register(start, context => AnalyzeLock(context, types), SyntaxKind.LockStatement);
-            if (types.Monitor is not null)
-            {
-                SyntaxTrigger.Register(start, context => AnalyzeMonitorCall(context, types), SyntaxKind.InvocationExpression);
-            }
+            SyntaxTrigger.Register(start, monitor.Guard(context => AnalyzeMonitorCall(context, types)), SyntaxKind.InvocationExpression);
         });
     }
 

@@ -49,18 +49,15 @@ public sealed class THR010BusyWaitAnalyzer : DiagnosticAnalyzer
             }
 
             var types = WellKnownTypes.Get(start.Compilation);
-            if (types.Thread is null)
-            {
-                return;
-            }
+            var gate = new TypeGate(types, static t => t.Thread is not null);
 
             var model = ConcurrencyModel.Get(start.Compilation, types);
             SyntaxTrigger.Register(start, 
-                context => AnalyzeLoop(context, model),
+                gate.Guard(context => AnalyzeLoop(context, model)),
                 SyntaxKind.WhileStatement,
                 SyntaxKind.DoStatement,
                 SyntaxKind.ForStatement);
-            SyntaxTrigger.Register(start, context => AnalyzeSpinUntil(context, model), SyntaxKind.InvocationExpression);
+            SyntaxTrigger.Register(start, gate.Guard(context => AnalyzeSpinUntil(context, model)), SyntaxKind.InvocationExpression);
         });
     }
 

@@ -39,13 +39,10 @@ public sealed class THR011EndlessForegroundThreadAnalyzer : DiagnosticAnalyzer
             }
 
             var types = WellKnownTypes.Get(start.Compilation);
-            if (types.Thread is null)
-            {
-                return;
-            }
+            var gate = new TypeGate(types, static t => t.Thread is not null);
 
             SyntaxTrigger.Register(start, 
-                context => AnalyzeCreation(context, types),
+                gate.Guard(context => AnalyzeCreation(context, types)),
                 SyntaxKind.ObjectCreationExpression,
                 SyntaxKind.ImplicitObjectCreationExpression);
         });

@@ -39,12 +39,9 @@ public sealed class THR012ThreadAbortSuspendResumeAnalyzer : DiagnosticAnalyzer
             }
 
             var types = WellKnownTypes.Get(start.Compilation);
-            if (types.Thread is null)
-            {
-                return;
-            }
+            var gate = new TypeGate(types, static t => t.Thread is not null);
 
-            SyntaxTrigger.Register(start, context => AnalyzeInvocation(context, types), SyntaxKind.InvocationExpression);
+            SyntaxTrigger.Register(start, gate.Guard(context => AnalyzeInvocation(context, types)), SyntaxKind.InvocationExpression);
         });
     }
 

@@ -39,12 +39,9 @@ public sealed class THR013MonitorWaitPulseMisuseAnalyzer : DiagnosticAnalyzer
             }
 
             var types = WellKnownTypes.Get(start.Compilation);
-            if (types.Monitor is null)
-            {
-                return;
-            }
+            var gate = new TypeGate(types, static t => t.Monitor is not null);
 
-            SyntaxTrigger.Register(start, context => AnalyzeInvocation(context, types), SyntaxKind.InvocationExpression);
+            SyntaxTrigger.Register(start, gate.Guard(context => AnalyzeInvocation(context, types)), SyntaxKind.InvocationExpression);
         });
     }
 

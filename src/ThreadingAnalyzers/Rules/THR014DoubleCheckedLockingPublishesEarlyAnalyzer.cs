@@ -53,14 +53,11 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyAnalyzer : Diagnosti
             }
 
             var types = WellKnownTypes.Get(start.Compilation);
-            if (types.Monitor is null)
-            {
-                return;
-            }
+            var gate = new TypeGate(types, static t => t.Monitor is not null);
 
             var model = ConcurrencyModel.Get(start.Compilation, types);
-            SyntaxTrigger.Register(start, context => AnalyzeIf(context, model), SyntaxKind.IfStatement);
-            SyntaxTrigger.Register(start, context => AnalyzeCoalesceAssignment(context, model), SyntaxKind.CoalesceAssignmentExpression);
+            SyntaxTrigger.Register(start, gate.Guard(context => AnalyzeIf(context, model)), SyntaxKind.IfStatement);
+            SyntaxTrigger.Register(start, gate.Guard(context => AnalyzeCoalesceAssignment(context, model)), SyntaxKind.CoalesceAssignmentExpression);
         });
     }
 

@@ -37,10 +37,7 @@ public sealed class THR015BlockingWhileHoldingLockAnalyzer : DiagnosticAnalyzer
             }
 
             var types = WellKnownTypes.Get(start.Compilation);
-            if (types.Monitor is null)
-            {
-                return;
-            }
+            var gate = new TypeGate(types, static t => t.Monitor is not null);
 
             start.RegisterSymbolStartAction(
                 typeStart =>
@@ -51,7 +48,7 @@ public sealed class THR015BlockingWhileHoldingLockAnalyzer : DiagnosticAnalyzer
                     }
 
                     var indirect = new PerTypeQueue<IndirectCall>();
-                    SyntaxTrigger.Register(typeStart, context => AnalyzeCall(context, types, indirect), SyntaxKind.InvocationExpression, SyntaxKind.SimpleMemberAccessExpression);
+                    SyntaxTrigger.Register(typeStart, gate.Guard(context => AnalyzeCall(context, types, indirect)), SyntaxKind.InvocationExpression, SyntaxKind.SimpleMemberAccessExpression);
                     typeStart.RegisterSymbolEndAction(end => ReportIndirect(end, types, indirect));
                 },
                 SymbolKind.NamedType);
