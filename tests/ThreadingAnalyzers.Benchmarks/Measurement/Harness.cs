@@ -109,17 +109,20 @@ internal static class Harness
         {
             log($"  {input} x{scale}: run {run + 1}/{runs}");
             var errors = 0;
-            baseline.Add(Sample.Measure(() => errors = CountErrors(corpus.CreateCompilation().GetDiagnostics())));
+            var compiled = corpus.CreateFreshCompilation();
+            baseline.Add(Sample.Measure(() => errors = CountErrors(compiled.GetDiagnostics())));
             result.CompilerErrors = errors;
 
             AnalyzerRun? probe = null;
-            floor.Add(Sample.Measure(() => probe = RunAnalyzers(corpus, Probes, out _)));
+            var probed = corpus.CreateFreshCompilation();
+            floor.Add(Sample.Measure(() => probe = RunAnalyzers(probed, Probes, out _)));
             var floorShare = floor[run].CpuShare;
             floorLogged[run] = probe!.ExecutionMs(ProbeAnalyzers.EmptyInvocationAction) * floorShare;
             typesLogged[run] = probe.ExecutionMs(ProbeAnalyzers.WellKnownTypesOnly) * floorShare;
 
             AnalyzerRun? together = null;
-            all.Add(Sample.Measure(() => together = RunAnalyzers(corpus, analyzers, out _)));
+            var analyzed = corpus.CreateFreshCompilation();
+            all.Add(Sample.Measure(() => together = RunAnalyzers(analyzed, analyzers, out _)));
             foreach (var analyzer in analyzers)
             {
                 logged[analyzer].Add(together!.ExecutionMs(analyzer) * all[run].CpuShare);
@@ -152,7 +155,8 @@ internal static class Harness
                 for (var run = 0; run < runs; run++)
                 {
                     AnalyzerRun? single = null;
-                    samples.Add(Sample.Measure(() => single = RunAnalyzers(corpus, ImmutableArray.Create(analyzer), out _)));
+                    var compilation = corpus.CreateFreshCompilation();
+                    samples.Add(Sample.Measure(() => single = RunAnalyzers(compilation, ImmutableArray.Create(analyzer), out _)));
                     aloneLogged[run] = single!.ExecutionMs(analyzer) * samples[run].CpuShare;
                 }
 
@@ -171,7 +175,8 @@ internal static class Harness
     public static Dictionary<string, double> LoggedByRule(SourceCorpus corpus, ImmutableArray<DiagnosticAnalyzer> analyzers)
     {
         AnalyzerRun? run = null;
-        var sample = Sample.Measure(() => run = RunAnalyzers(corpus, analyzers, out _));
+        var compilation = corpus.CreateFreshCompilation();
+        var sample = Sample.Measure(() => run = RunAnalyzers(compilation, analyzers, out _));
         var logged = new Dictionary<string, double>(StringComparer.Ordinal);
         var total = 0.0;
         foreach (var analyzer in analyzers)
@@ -190,15 +195,15 @@ internal static class Harness
     {
         log($"  warm-up on {corpus.Name} ({corpus.Lines:N0} lines)");
         corpus.CreateCompilation().GetDiagnostics();
-        RunAnalyzers(corpus, AnalyzerCatalog.All, out _);
-        RunAnalyzers(corpus, Probes, out _);
+        RunAnalyzers(corpus.CreateCompilation(), AnalyzerCatalog.All, out _);
+        RunAnalyzers(corpus.CreateCompilation(), Probes, out _);
         foreach (var analyzer in AnalyzerCatalog.All)
         {
-            RunAnalyzers(corpus, ImmutableArray.Create(analyzer), out _);
+            RunAnalyzers(corpus.CreateCompilation(), ImmutableArray.Create(analyzer), out _);
         }
     }
 
-    private static AnalyzerRun RunAnalyzers(SourceCorpus corpus, ImmutableArray<DiagnosticAnalyzer> analyzers, out ImmutableArray<Diagnostic> diagnostics)
+    private static AnalyzerRun RunAnalyzers(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, out ImmutableArray<Diagnostic> diagnostics)
     {
         var exceptions = new ConcurrentQueue<string>();
         var options = new CompilationWithAnalyzersOptions(
@@ -207,7 +212,7 @@ internal static class Harness
             concurrentAnalysis: false,
             logAnalyzerExecutionTime: true,
             reportSuppressedDiagnostics: false);
-        var withAnalyzers = corpus.CreateCompilation().WithAnalyzers(analyzers, options);
+        var withAnalyzers = compilation.WithAnalyzers(analyzers, options);
         diagnostics = withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult();
         return new AnalyzerRun(withAnalyzers, diagnostics, exceptions);
     }
