@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -75,13 +74,21 @@ public sealed class THR015BlockingWhileHoldingLockAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        if (BlockingCalls.IsCandidateName(name) && BlockingCalls.Describe(operation, types) is { } direct)
+        // The lock facts are asked last: only a blocking call or a call into a source method needs them.
+        var direct = BlockingCalls.IsCandidateName(name) ? BlockingCalls.Describe(operation, types) : null;
+        var callee = direct is null && operation is IInvocationOperation invocation ? CallSummaries.Callee(invocation) : null;
+        if (direct is null && callee is null || LockFacts.GetHeldLocks(operation, types) is not { Count: > 0 } held)
         {
-            Report(context.ReportDiagnostic, context.Node, "'" + direct + "' blocks", operation, types);
+            return;
         }
-        else if (operation is IInvocationOperation invocation && CallSummaries.Callee(invocation) is { } callee && HoldsLock(operation, types))
+
+        if (direct is not null)
         {
-            indirect.Add(new IndirectCall(operation, callee));
+            context.ReportDiagnostic(Create(context.Node, "'" + direct + "' blocks", held[0].Describe()));
+        }
+        else
+        {
+            indirect.Add(new IndirectCall(context.Node, callee!, held[0].Describe()));
         }
     }
 
@@ -103,35 +110,28 @@ public sealed class THR015BlockingWhileHoldingLockAnalyzer : DiagnosticAnalyzer
             if (summaries.FindBlocking(call.Callee, end.CancellationToken) is { } found)
             {
                 var blocking = "'" + call.Callee.Name + "()' blocks in '" + found.Description + "' (" + found.Chain + ")";
-                Report(end.ReportDiagnostic, call.Operation.Syntax, blocking, call.Operation, types);
+                end.ReportDiagnostic(Create(call.Syntax, blocking, call.HeldLock));
             }
         }
     }
 
-    private static void Report(Action<Diagnostic> report, SyntaxNode node, string blocking, IOperation operation, WellKnownTypes types)
-    {
-        var held = LockFacts.GetHeldLocks(operation, types);
-        if (held.Count == 0)
-        {
-            return;
-        }
+    private static Diagnostic Create(SyntaxNode node, string blocking, string heldLock)
+        => Diagnostic.Create(Descriptors.THR015BlockingWhileHoldingLock, node.GetLocation(), blocking, heldLock);
 
-        report(Diagnostic.Create(Descriptors.THR015BlockingWhileHoldingLock, node.GetLocation(), blocking, held[0].Describe()));
-    }
-
-    private static bool HoldsLock(IOperation operation, WellKnownTypes types) => LockFacts.GetHeldLocks(operation, types).Count > 0;
-
-    /// <summary>A call to a source method made under a lock, kept until the end of its type.</summary>
+    /// <summary>A call to a source method made under a lock (its syntax, the callee, the lock held), kept until the end of its type.</summary>
     private readonly struct IndirectCall
     {
-        public IndirectCall(IOperation operation, IMethodSymbol callee)
+        public IndirectCall(SyntaxNode syntax, IMethodSymbol callee, string heldLock)
         {
-            Operation = operation;
+            Syntax = syntax;
             Callee = callee;
+            HeldLock = heldLock;
         }
 
-        public IOperation Operation { get; }
+        public SyntaxNode Syntax { get; }
 
         public IMethodSymbol Callee { get; }
+
+        public string HeldLock { get; }
     }
 }
