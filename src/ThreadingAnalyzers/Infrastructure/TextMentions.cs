@@ -143,22 +143,11 @@ internal static class TextMentions
         return false;
     }
 
-    /// <summary>True when <paramref name="word"/> occurs in <paramref name="text"/> as a whole word (<c>lock</c>, not <c>Block</c>).</summary>
-    public static bool HasWord(string text, string word)
+    /// <summary>True when the <paramref name="length"/> characters at <paramref name="start"/> are a whole word of <paramref name="text"/> (<c>lock</c>, not the end of <c>Block</c>).</summary>
+    public static bool IsWholeWord(string text, int start, int length)
     {
-        var index = text.IndexOf(word, System.StringComparison.Ordinal);
-        while (index >= 0)
-        {
-            var end = index + word.Length;
-            if ((index == 0 || !IsWordChar(text[index - 1])) && (end == text.Length || !IsWordChar(text[end])))
-            {
-                return true;
-            }
-
-            index = text.IndexOf(word, end, System.StringComparison.Ordinal);
-        }
-
-        return false;
+        var end = start + length;
+        return (start == 0 || !IsWordChar(text[start - 1])) && (end == text.Length || !IsWordChar(text[end]));
     }
 
     private static bool HasEscape(string text)

@@ -26,13 +26,23 @@ public class ThreadingMentionsTests
     [InlineData("class C { void M(int[] xs) => xs.AsParallel(); }")]
     [InlineData("class C { object t = \\u0054ask.Factory; }")]
     [InlineData("class C { object t = Ta\u200Dsk.Factory; }")]
+    [InlineData("class C { object t = \\U00000054ask.Factory; }")]
+    [InlineData("class C { int n; void M() => System.Threading.Interlocked.Increment(ref n); }")]
+    [InlineData("class C { object q = new System.Collections.Concurrent.BlockingCollection<int>(); }")]
+    [InlineData("class C { System.Threading.SpinLock s; }")]
+    [InlineData("class C { System.Threading.ReaderWriterLockSlim s; }")]
+    [InlineData("lock")]
+    [InlineData("class C { void M() { lock(this) { } } }")]
+    [InlineData("class C { object b = new Barrier(2); }")]
+    [InlineData("class C { void M(Gate g) { using (g.EnterScope()) { } } }")]
     public void Source_that_names_a_thread_task_lock_or_concurrent_type_may_use_threading(string source)
         => Assert.True(MayUseThreading(source));
 
     [Fact]
     public void Source_that_never_names_one_does_not()
         => Assert.False(MayUseThreading(
-            "class Order { void Start() { } void Run() { Block(); } void Block() { var clock = 1; } }",
+            "class Order { void Start() { } void Run() { Block(); } void Block() { var clock = 1; var Locker = 2; } }",
+            "class Path { string p = \"C:\\\\temp\\\\x\"; string Lockout; void Unlock() { } }",
             "class Queue2 { void Enqueue(int x) { } void Join() { } }"));
 
     [Fact]
