@@ -150,6 +150,61 @@ internal static class TextMentions
         return (start == 0 || !IsWordChar(text[start - 1])) && (end == text.Length || !IsWordChar(text[end]));
     }
 
+    /// <summary>
+    /// When <paramref name="index"/> lies in the name of a using directive that only imports a namespace, written on
+    /// one line (<c>using System.Threading;</c>, <c>global using global::System.Threading.Tasks;</c>), the index just
+    /// past its semicolon; otherwise -1 (an alias, a <c>using static</c>, a using statement, any other line).
+    /// </summary>
+    public static int EndOfNamespaceImport(string text, int index)
+    {
+        var i = text.LastIndexOf('\n', index) + 1;
+        i = SkipSpaces(text, i);
+        if (IsKeywordAt(text, i, "global"))
+        {
+            i = SkipSpaces(text, i + "global".Length);
+        }
+
+        if (!IsKeywordAt(text, i, "using"))
+        {
+            return -1;
+        }
+
+        i = SkipSpaces(text, i + "using".Length);
+        if (IsKeywordAt(text, i, "static"))
+        {
+            return -1;
+        }
+
+        if (string.CompareOrdinal(text, i, "global::", 0, "global::".Length) == 0)
+        {
+            i += "global::".Length;
+        }
+
+        while (i < text.Length && (IsWordChar(text[i]) || text[i] is '.' or ' ' or '\t'))
+        {
+            i++;
+        }
+
+        return i < text.Length && text[i] == ';' && i > index ? i + 1 : -1;
+    }
+
+    /// <summary>True when <paramref name="keyword"/> is written at <paramref name="index"/> and followed by white space.</summary>
+    private static bool IsKeywordAt(string text, int index, string keyword)
+    {
+        var end = index + keyword.Length;
+        return end < text.Length && text[end] is ' ' or '\t' && string.CompareOrdinal(text, index, keyword, 0, keyword.Length) == 0;
+    }
+
+    private static int SkipSpaces(string text, int index)
+    {
+        while (index < text.Length && text[index] is ' ' or '\t')
+        {
+            index++;
+        }
+
+        return index;
+    }
+
     private static bool HasEscape(string text)
         => text.IndexOf('\\') >= 0 && (text.IndexOf("\\u", System.StringComparison.Ordinal) >= 0 || text.IndexOf("\\U", System.StringComparison.Ordinal) >= 0);
 

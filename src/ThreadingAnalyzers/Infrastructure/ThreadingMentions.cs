@@ -10,8 +10,11 @@ namespace ThreadingAnalyzers.Infrastructure;
 /// Whether a compilation's source can use threading at all. The types every rule looks for (Thread, Task, Monitor…)
 /// are in every .NET reference set, so their presence says nothing; what the source mentions does. A compilation
 /// whose text never names a thread, task, timer, lock or concurrent collection registers no rule, and costs next to
-/// nothing. The answer only errs towards "yes" (comments and strings count, and so does text that may hide a name
-/// behind an escape), and is cached per tree, so an edit in the IDE rescans only the edited file.
+/// nothing. A using directive that only imports a namespace (<c>using System.Threading;</c>, or the
+/// <c>global using global::System.Threading.Tasks;</c> every SDK project with implicit usings compiles) names no
+/// construct, so it does not count; an alias or a <c>using static</c> does. Otherwise the answer only errs towards
+/// "yes" (comments and strings count, and so does text that may hide a name behind an escape), and is cached per
+/// tree, so an edit in the IDE rescans only the edited file.
 /// </summary>
 /// <remarks>
 /// Each name costs one vectorized <c>IndexOf</c> pass over the file (the six that share "ock" take one together),
@@ -73,13 +76,31 @@ internal static class ThreadingMentions
 
         foreach (var fragment in Fragments)
         {
-            if (text.IndexOf(fragment, StringComparison.Ordinal) >= 0)
+            if (Names(text, fragment))
             {
                 return true;
             }
         }
 
         return HasLockName(text) || (Encoding.UTF8.GetByteCount(text) != text.Length && TextMentions.MayHideIdentifiers(text));
+    }
+
+    /// <summary>True when <paramref name="fragment"/> occurs in <paramref name="text"/> outside a namespace import.</summary>
+    private static bool Names(string text, string fragment)
+    {
+        var index = text.IndexOf(fragment, StringComparison.Ordinal);
+        while (index >= 0)
+        {
+            var importEnd = TextMentions.EndOfNamespaceImport(text, index);
+            if (importEnd < 0)
+            {
+                return true;
+            }
+
+            index = text.IndexOf(fragment, importEnd, StringComparison.Ordinal);
+        }
+
+        return false;
     }
 
     /// <summary>True when <paramref name="text"/> has the word <c>lock</c> or <c>Lock</c> (not <c>Block</c>), or names <c>Interlocked</c>, <c>BlockingCollection</c>, <c>SpinLock</c> or <c>ReaderWriterLock</c>.</summary>

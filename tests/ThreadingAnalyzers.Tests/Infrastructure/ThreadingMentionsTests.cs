@@ -35,6 +35,11 @@ public class ThreadingMentionsTests
     [InlineData("class C { void M() { lock(this) { } } }")]
     [InlineData("class C { object b = new Barrier(2); }")]
     [InlineData("class C { void M(Gate g) { using (g.EnterScope()) { } } }")]
+    [InlineData("using System.Threading; class C { Thread t; }")]
+    [InlineData("using T = System.Threading.Thread;\nclass C { T t; }")]
+    [InlineData("using static System.Threading.Interlocked;\nclass C { }")]
+    [InlineData("using System.Threading.Tasks; // Task.Run below\nclass C { }")]
+    [InlineData("namespace N { using System.Threading; }")]
     public void Source_that_names_a_thread_task_lock_or_concurrent_type_may_use_threading(string source)
         => Assert.True(MayUseThreading(source));
 
@@ -44,6 +49,12 @@ public class ThreadingMentionsTests
             "class Order { void Start() { } void Run() { Block(); } void Block() { var clock = 1; var Locker = 2; } }",
             "class Path { string p = \"C:\\\\temp\\\\x\"; string Lockout; void Unlock() { } }",
             "class Queue2 { void Enqueue(int x) { } void Join() { } }"));
+
+    [Fact]
+    public void Using_directives_that_only_import_a_namespace_do_not_count()
+        => Assert.False(MayUseThreading(
+            "global using global::System;\r\nglobal using global::System.Threading;\r\nglobal using global::System.Threading.Tasks;\r\n",
+            "using System;\nusing System.Collections.Concurrent;\n  using  System . Threading.Channels ;\nnamespace N\n{\n    using System.Threading;\n    class C { }\n}"));
 
     [Fact]
     public void One_tree_that_names_one_is_enough()
