@@ -66,6 +66,14 @@ internal sealed class Report
         Line();
         foreach (var result in scales)
         {
+            Line(result.SettleRounds > 0
+                ? $"- {result.Scale}x measured after {result.SettleRounds} rounds of compiling and analyzing it, once the JIT had stopped recompiling in the background."
+                : $"- {result.Scale}x: **the JIT was still recompiling in the background** after the settling rounds; its CPU times include that work.");
+        }
+
+        Line();
+        foreach (var result in scales)
+        {
             if (result.Alone is not null)
             {
                 PerAnalyzer(result);
