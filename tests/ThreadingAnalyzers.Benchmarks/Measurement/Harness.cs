@@ -55,6 +55,12 @@ internal sealed class InputResult
     public Sample All { get; set; }
 
     /// <summary>
+    /// Per run, the CPU time of the run with every analyzer minus that of the run with the empty probes just before
+    /// it: what the rules add to a build whose driver builds every member's operations anyway.
+    /// </summary>
+    public double[] BeyondFloorMs { get; set; } = Array.Empty<double>();
+
+    /// <summary>
     /// Median per-analyzer execution time logged by the driver when all analyzers run together (ms), times the
     /// run's CPU share (see <see cref="Sample.CpuShare"/>).
     /// </summary>
@@ -104,6 +110,7 @@ internal static class Harness
         var floor = new List<Sample>();
         var all = new List<Sample>();
         var floorLogged = new double[runs];
+        var beyondFloor = new double[runs];
         var typesLogged = new double[runs];
         var logged = new Dictionary<DiagnosticAnalyzer, List<double>>();
         foreach (var analyzer in analyzers)
@@ -129,6 +136,7 @@ internal static class Harness
             AnalyzerRun? together = null;
             var analyzed = corpus.CreateFreshCompilation();
             all.Add(Sample.Measure(() => together = RunAnalyzers(analyzed, analyzers, out _)));
+            beyondFloor[run] = all[run].CpuMs - floor[run].CpuMs;
             foreach (var analyzer in analyzers)
             {
                 logged[analyzer].Add(together!.ExecutionMs(analyzer) * all[run].CpuShare);
@@ -145,6 +153,7 @@ internal static class Harness
         result.FloorLoggedMs = Stats.Median(floorLogged);
         result.WellKnownTypesMs = Stats.Median(typesLogged);
         result.All = Sample.Median(all);
+        result.BeyondFloorMs = beyondFloor;
         foreach (var analyzer in analyzers)
         {
             result.LoggedMs[analyzer] = Stats.Median(logged[analyzer].ToArray());
