@@ -116,6 +116,14 @@ internal sealed class Report
         var allAllocated = result.All.AllocatedMb - result.Floor.AllocatedMb;
         Line($"| **All rules** | {TotalReports(result)} | {F(result.LoggedTotalMs, 1)} | {F(Percent(result.LoggedTotalMs, result.Baseline.CpuMs), 3)} | {F(PerKloc(result.LoggedTotalMs, result.Lines), 3)} | – | – | {F(allAllocated, 1)} |");
         Line();
+        if (result.All.CpuMs < result.Baseline.CpuMs / 2)
+        {
+            Line($"Whole runs (CPU ms, medians): compiler {F(result.Baseline.CpuMs, 0)}, driver with the empty probes {F(result.Floor.CpuMs, 0)}, driver with all rules {F(result.All.CpuMs, 0)}: " +
+                 "no rule registered anything that needs the compiler, so the driver compiled nothing.");
+            Line();
+            return;
+        }
+
         var beyond = Stats.Median(result.BeyondFloorMs);
         Line($"Whole runs (CPU ms, medians): compiler {F(result.Baseline.CpuMs, 0)}, driver with the empty probes {F(result.Floor.CpuMs, 0)}, driver with all rules {F(result.All.CpuMs, 0)}. " +
              $"All rules beyond the probes, median of the per-run differences: {F(beyond, 0)} ms CPU, {F(Percent(beyond, result.Baseline.CpuMs), 2)} % of the compiler " +
