@@ -25,7 +25,7 @@ internal sealed class Report
         Line();
         Line($"- Machine: {CpuModel()}, {Environment.ProcessorCount} logical cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024 * 1024 * 1024.0):0} GiB, {RuntimeInformation.OSDescription}");
         Line($"- Runtime: .NET {Environment.Version}, host compiler Microsoft.CodeAnalysis {typeof(Microsoft.CodeAnalysis.Compilation).Assembly.GetName().Version}");
-        Line($"- Method: single-threaded (concurrentBuild: false, concurrentAnalysis: false), fresh compilation per run, median of {runs} runs; load average before: {loadBefore}");
+        Line($"- Method: single-threaded (concurrentBuild: false, concurrentAnalysis: false), fresh compilation of freshly parsed trees per run, median of {runs} runs, each input measured once the JIT has stopped recompiling in the background (rounds per input below its table); load average before: {loadBefore}");
         var names = new StringBuilder();
         foreach (var analyzer in AnalyzerCatalog.All)
         {
