@@ -13,6 +13,7 @@ internal sealed class RegionOrderingCache
     private readonly List<ConcurrentRegion> _regions;
     private readonly WellKnownTypes _types;
     private readonly Dictionary<SyntaxNode, RegionOrdering> _byRoot = new();
+    private Dictionary<SyntaxNode, List<ConcurrentRegion>>? _byCreator;
 
     public RegionOrderingCache(List<ConcurrentRegion> regions, WellKnownTypes types)
     {
@@ -22,23 +23,19 @@ internal sealed class RegionOrderingCache
 
     public RegionOrdering Get(IOperation creatorRoot, CancellationToken cancellationToken)
     {
+        List<ConcurrentRegion>? mine;
         lock (_byRoot)
         {
             if (_byRoot.TryGetValue(creatorRoot.Syntax, out var cached))
             {
                 return cached;
             }
+
+            _byCreator ??= IndexByCreator(_regions);
+            _byCreator.TryGetValue(creatorRoot.Syntax, out mine);
         }
 
-        var mine = new List<ConcurrentRegion>();
-        foreach (var region in _regions)
-        {
-            if (region.CreatorRoot.Syntax == creatorRoot.Syntax)
-            {
-                mine.Add(region);
-            }
-        }
-
+        mine ??= new List<ConcurrentRegion>();
         var ordering = new RegionOrdering(mine.Count > 0 ? mine[0].CreatorRoot : creatorRoot, mine, _types, cancellationToken);
         lock (_byRoot)
         {
@@ -50,6 +47,24 @@ internal sealed class RegionOrderingCache
             _byRoot[creatorRoot.Syntax] = ordering;
             return ordering;
         }
+    }
+
+    /// <summary>The regions by the syntax of the root that starts them, in discovery order (one pass; asking every region per root was quadratic).</summary>
+    private static Dictionary<SyntaxNode, List<ConcurrentRegion>> IndexByCreator(List<ConcurrentRegion> regions)
+    {
+        var index = new Dictionary<SyntaxNode, List<ConcurrentRegion>>();
+        foreach (var region in regions)
+        {
+            var root = region.CreatorRoot.Syntax;
+            if (!index.TryGetValue(root, out var list))
+            {
+                index[root] = list = new List<ConcurrentRegion>();
+            }
+
+            list.Add(region);
+        }
+
+        return index;
     }
 }
 
