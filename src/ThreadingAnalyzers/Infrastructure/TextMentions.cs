@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
@@ -132,6 +133,12 @@ internal static class TextMentions
             return true;
         }
 
+        // Formatting characters are not ASCII: one vectorized count rules out the per-character loop for most files.
+        if (Encoding.UTF8.GetByteCount(text) == text.Length)
+        {
+            return false;
+        }
+
         foreach (var c in text)
         {
             if (IsFormatting(c))
@@ -205,8 +212,22 @@ internal static class TextMentions
         return index;
     }
 
+    /// <summary>True when <paramref name="text"/> has a <c>\u</c> or <c>\U</c> (one pass over its backslashes).</summary>
     private static bool HasEscape(string text)
-        => text.IndexOf('\\') >= 0 && (text.IndexOf("\\u", System.StringComparison.Ordinal) >= 0 || text.IndexOf("\\U", System.StringComparison.Ordinal) >= 0);
+    {
+        var index = text.IndexOf('\\');
+        while (index >= 0 && index + 1 < text.Length)
+        {
+            if (text[index + 1] is 'u' or 'U')
+            {
+                return true;
+            }
+
+            index = text.IndexOf('\\', index + 1);
+        }
+
+        return false;
+    }
 
     private static bool IsFormatting(char c) => c > 127 && char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
 

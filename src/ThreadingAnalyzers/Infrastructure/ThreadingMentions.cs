@@ -1,6 +1,5 @@
 using System;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 
@@ -17,10 +16,8 @@ namespace ThreadingAnalyzers.Infrastructure;
 /// tree, so an edit in the IDE rescans only the edited file.
 /// </summary>
 /// <remarks>
-/// Each name costs one vectorized <c>IndexOf</c> pass over the file (the six that share "ock" take one together),
-/// and so does the test for a Unicode escape. The test for formatting characters needs a loop over every character,
-/// which cost more than all the passes together on ASCII code without threading, so it runs only on text that is not
-/// all ASCII.
+/// Each name costs one vectorized <c>IndexOf</c> pass over the file (the six that share "ock" take one together);
+/// <see cref="TextMentions.MayHideIdentifiers"/> adds two more.
 /// </remarks>
 internal static class ThreadingMentions
 {
@@ -69,7 +66,7 @@ internal static class ThreadingMentions
 
     private static bool Scan(string text)
     {
-        if (HasUnicodeEscape(text))
+        if (TextMentions.MayHideIdentifiers(text))
         {
             return true;
         }
@@ -82,7 +79,7 @@ internal static class ThreadingMentions
             }
         }
 
-        return HasLockName(text) || (Encoding.UTF8.GetByteCount(text) != text.Length && TextMentions.MayHideIdentifiers(text));
+        return HasLockName(text);
     }
 
     /// <summary>True when <paramref name="fragment"/> occurs in <paramref name="text"/> outside a namespace import.</summary>
@@ -121,23 +118,6 @@ internal static class ThreadingMentions
             }
 
             index = text.IndexOf("ock", index + 3, StringComparison.Ordinal);
-        }
-
-        return false;
-    }
-
-    /// <summary>True when <paramref name="text"/> has a <c>\u</c> or <c>\U</c>, which may spell an identifier (<c>\u0054ask</c> is Task).</summary>
-    private static bool HasUnicodeEscape(string text)
-    {
-        var index = text.IndexOf('\\');
-        while (index >= 0 && index + 1 < text.Length)
-        {
-            if (text[index + 1] is 'u' or 'U')
-            {
-                return true;
-            }
-
-            index = text.IndexOf('\\', index + 1);
         }
 
         return false;
