@@ -247,7 +247,6 @@ internal sealed class ConcurrencyModel
     };
 
     private readonly object _gate = new();
-    private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
     private List<ConcurrentRegion>? _regions;
     private Dictionary<SyntaxNode, List<RegionEntry>>? _entries;
     private RegionOrderingCache? _ordering;
@@ -491,21 +490,7 @@ internal sealed class ConcurrencyModel
     }
 
     /// <summary>The semantic model of a tree of this compilation (the driver's shared model where it provides one).</summary>
-    internal SemanticModel GetModel(SyntaxTree tree)
-    {
-        lock (_models)
-        {
-            if (!_models.TryGetValue(tree, out var model))
-            {
-#pragma warning disable RS1030 // Regions and their callees live in other trees; inside the analyzer driver this returns its cached model.
-                model = Compilation.GetSemanticModel(tree);
-#pragma warning restore RS1030
-                _models[tree] = model;
-            }
-
-            return model;
-        }
-    }
+    internal SemanticModel GetModel(SyntaxTree tree) => SemanticModels.Get(Compilation, tree);
 
     /// <summary>
     /// Syntax and symbol only: true when <see cref="GetMethodBody"/> is sure to find a body for <paramref name="method"/>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Threading;
@@ -21,64 +22,119 @@ namespace ThreadingAnalyzers.Infrastructure;
 /// </remarks>
 internal readonly struct SyntaxTrigger
 {
-    private readonly OperationAnalysisContext _context;
+    private readonly Action<Diagnostic> _report;
 
-    private SyntaxTrigger(OperationAnalysisContext context) => _context = context;
+    private SyntaxTrigger(IOperation operation, ISymbol containingSymbol, Compilation compilation, Action<Diagnostic> report, CancellationToken cancellationToken)
+    {
+        Operation = operation;
+        ContainingSymbol = containingSymbol;
+        Compilation = compilation;
+        _report = report;
+        CancellationToken = cancellationToken;
+    }
 
     /// <summary>The syntax that triggered the rule (one of the kinds it registered for).</summary>
-    public SyntaxNode Node => _context.Operation.Syntax;
+    public SyntaxNode Node => Operation.Syntax;
 
     /// <summary>The operation the driver bound for <see cref="Node"/>.</summary>
-    public IOperation Operation => _context.Operation;
+    public IOperation Operation { get; }
 
     /// <summary>The driver's semantic model of the tree: binding in the trigger's member is already done.</summary>
-    public SemanticModel SemanticModel => _context.Operation.SemanticModel!;
+    public SemanticModel SemanticModel => Operation.SemanticModel!;
 
-    public Compilation Compilation => _context.Compilation;
+    public Compilation Compilation { get; }
 
-    public ISymbol ContainingSymbol => _context.ContainingSymbol;
+    public ISymbol ContainingSymbol { get; }
 
-    public CancellationToken CancellationToken => _context.CancellationToken;
+    public CancellationToken CancellationToken { get; }
 
-    public void ReportDiagnostic(Diagnostic diagnostic) => _context.ReportDiagnostic(diagnostic);
+    public void ReportDiagnostic(Diagnostic diagnostic) => _report(diagnostic);
 
     /// <summary>
     /// Runs <paramref name="action"/> once for each explicit operation whose syntax is one of <paramref name="kinds"/>
     /// (an operation the compiler adds, such as a collection initializer's <c>Add</c>, shares its syntax and is skipped).
     /// </summary>
     public static void Register(CompilationStartAnalysisContext start, Action<SyntaxTrigger> action, params SyntaxKind[] kinds)
-        => Register((run, operationKinds) => start.RegisterOperationAction(run, operationKinds), action, kinds);
+    {
+        var filter = new TriggerFilter(kinds);
+        start.RegisterOperationAction(filter.Wrap(action), filter.OperationKinds);
+    }
 
     /// <summary>
     /// The same, for the members of one type only (a rule that finishes its work at the end of the type, when the
     /// driver has bound all of the type's members).
     /// </summary>
     public static void Register(SymbolStartAnalysisContext typeStart, Action<SyntaxTrigger> action, params SyntaxKind[] kinds)
-        => Register((run, operationKinds) => typeStart.RegisterOperationAction(run, operationKinds), action, kinds);
-
-    private static void Register(Action<Action<OperationAnalysisContext>, ImmutableArray<OperationKind>> register, Action<SyntaxTrigger> action, SyntaxKind[] kinds)
     {
-        var syntaxKinds = new HashSet<int>();
-        var operationKinds = new HashSet<OperationKind>();
-        foreach (var kind in kinds)
+        var filter = new TriggerFilter(kinds);
+        typeStart.RegisterOperationAction(filter.Wrap(action), filter.OperationKinds);
+    }
+
+    /// <summary>
+    /// The same, for a rule whose answer needs the whole compilation (the concurrency model, the call summaries):
+    /// when the driver analyses the whole compilation (a build), the triggers are kept and run at the end of the
+    /// compilation, once the driver has bound every member, instead of binding members ahead of it; when it analyses
+    /// one document (the IDE), they run on the spot as with <see cref="Register(CompilationStartAnalysisContext, Action{SyntaxTrigger}, SyntaxKind[])"/>.
+    /// </summary>
+    /// <remarks>
+    /// A type's start action is told which document the driver analyses (<see cref="SymbolStartAnalysisContext.FilterTree"/>,
+    /// null for the whole compilation), and a request for the whole compilation always ends with its compilation-end actions.
+    /// A kept trigger holds its operation, and so the driver's semantic model of its tree with the binding done in it:
+    /// the rule's questions about other members at the end are answered from that binding, not by binding again.
+    /// </remarks>
+    public static void RegisterForWholeCompilation(CompilationStartAnalysisContext start, Action<SyntaxTrigger> action, params SyntaxKind[] kinds)
+    {
+        var filter = new TriggerFilter(kinds);
+        var onTheSpot = filter.Wrap(action);
+        var kept = new ConcurrentQueue<SyntaxTrigger>();
+        var keep = filter.Wrap(trigger =>
         {
-            syntaxKinds.Add((int)kind);
-            foreach (var operationKind in OperationKindsOf(kind))
+            SemanticModels.Keep(trigger.SemanticModel);
+            kept.Enqueue(trigger);
+        });
+        start.RegisterSymbolStartAction(
+            typeStart => typeStart.RegisterOperationAction(typeStart.FilterTree is null ? keep : onTheSpot, filter.OperationKinds),
+            SymbolKind.NamedType);
+        start.RegisterCompilationEndAction(end =>
+        {
+            while (kept.TryDequeue(out var trigger))
             {
-                operationKinds.Add(operationKind);
+                end.CancellationToken.ThrowIfCancellationRequested();
+                action(new SyntaxTrigger(trigger.Operation, trigger.ContainingSymbol, trigger.Compilation, end.ReportDiagnostic, end.CancellationToken));
             }
+        });
+    }
+
+    /// <summary>The syntax kinds a rule triggers on, and the operation kinds the driver is asked for to deliver them.</summary>
+    private sealed class TriggerFilter
+    {
+        private readonly HashSet<int> _syntaxKinds = new();
+
+        public TriggerFilter(SyntaxKind[] kinds)
+        {
+            var operationKinds = new HashSet<OperationKind>();
+            foreach (var kind in kinds)
+            {
+                _syntaxKinds.Add((int)kind);
+                foreach (var operationKind in OperationKindsOf(kind))
+                {
+                    operationKinds.Add(operationKind);
+                }
+            }
+
+            OperationKinds = operationKinds.ToImmutableArray();
         }
 
-        register(
-            context =>
+        public ImmutableArray<OperationKind> OperationKinds { get; }
+
+        public Action<OperationAnalysisContext> Wrap(Action<SyntaxTrigger> action) => context =>
+        {
+            var operation = context.Operation;
+            if (!operation.IsImplicit && _syntaxKinds.Contains(operation.Syntax.RawKind))
             {
-                var operation = context.Operation;
-                if (!operation.IsImplicit && syntaxKinds.Contains(operation.Syntax.RawKind))
-                {
-                    action(new SyntaxTrigger(context));
-                }
-            },
-            operationKinds.ToImmutableArray());
+                action(new SyntaxTrigger(operation, context.ContainingSymbol, context.Compilation, context.ReportDiagnostic, context.CancellationToken));
+            }
+        };
     }
 
     /// <summary>The kinds of operation whose syntax can be a node of <paramref name="kind"/>.</summary>

@@ -47,7 +47,7 @@ public sealed class THR002PollingConsumerAnalyzer : DiagnosticAnalyzer
             var gate = new TypeGate(types, static t => t.IProducerConsumerCollection1 is not null || t.BlockingCollection1 is not null);
 
             var model = ConcurrencyModel.Get(start.Compilation, types);
-            SyntaxTrigger.Register(start, 
+            SyntaxTrigger.RegisterForWholeCompilation(start, 
                 gate.Guard(context => Analyze(context, model)),
                 SyntaxKind.WhileStatement,
                 SyntaxKind.DoStatement,

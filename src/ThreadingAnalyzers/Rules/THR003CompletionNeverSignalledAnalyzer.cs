@@ -51,7 +51,7 @@ public sealed class THR003CompletionNeverSignalledAnalyzer : DiagnosticAnalyzer
             var gate = new TypeGate(types, static t => t.BlockingCollection1 is not null || t.Channel1 is not null || t.CountdownEvent is not null);
 
             var model = ConcurrencyModel.Get(start.Compilation, types);
-            SyntaxTrigger.Register(start, gate.Guard(context => Analyze(context, model)), SyntaxKind.InvocationExpression);
+            SyntaxTrigger.RegisterForWholeCompilation(start, gate.Guard(context => Analyze(context, model)), SyntaxKind.InvocationExpression);
         });
     }
 

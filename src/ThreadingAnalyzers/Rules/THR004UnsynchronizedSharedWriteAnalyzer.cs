@@ -56,7 +56,7 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
             var gate = new TypeGate(types, static t => t.Thread is not null || t.Task is not null);
 
             var model = ConcurrencyModel.Get(start.Compilation, types);
-            SyntaxTrigger.Register(start, gate.Guard(context => Analyze(context, model)), WriteKinds);
+            SyntaxTrigger.RegisterForWholeCompilation(start, gate.Guard(context => Analyze(context, model)), WriteKinds);
         });
     }
 

@@ -45,7 +45,7 @@ public sealed class THR007NonThreadSafeCollectionSharedAnalyzer : DiagnosticAnal
             var gate = new TypeGate(types, static t => t.List1 is not null || t.Dictionary2 is not null || t.Queue1 is not null);
 
             var model = ConcurrencyModel.Get(start.Compilation, types);
-            SyntaxTrigger.Register(start, 
+            SyntaxTrigger.RegisterForWholeCompilation(start, 
                 gate.Guard(context => Analyze(context, model)),
                 SyntaxKind.InvocationExpression,
                 SyntaxKind.SimpleAssignmentExpression,

@@ -52,12 +52,12 @@ public sealed class THR010BusyWaitAnalyzer : DiagnosticAnalyzer
             var gate = new TypeGate(types, static t => t.Thread is not null);
 
             var model = ConcurrencyModel.Get(start.Compilation, types);
-            SyntaxTrigger.Register(start, 
+            SyntaxTrigger.RegisterForWholeCompilation(start, 
                 gate.Guard(context => AnalyzeLoop(context, model)),
                 SyntaxKind.WhileStatement,
                 SyntaxKind.DoStatement,
                 SyntaxKind.ForStatement);
-            SyntaxTrigger.Register(start, gate.Guard(context => AnalyzeSpinUntil(context, model)), SyntaxKind.InvocationExpression);
+            SyntaxTrigger.RegisterForWholeCompilation(start, gate.Guard(context => AnalyzeSpinUntil(context, model)), SyntaxKind.InvocationExpression);
         });
     }
 

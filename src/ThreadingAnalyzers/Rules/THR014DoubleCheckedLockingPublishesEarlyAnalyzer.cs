@@ -56,8 +56,8 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyAnalyzer : Diagnosti
             var gate = new TypeGate(types, static t => t.Monitor is not null);
 
             var model = ConcurrencyModel.Get(start.Compilation, types);
-            SyntaxTrigger.Register(start, gate.Guard(context => AnalyzeIf(context, model)), SyntaxKind.IfStatement);
-            SyntaxTrigger.Register(start, gate.Guard(context => AnalyzeCoalesceAssignment(context, model)), SyntaxKind.CoalesceAssignmentExpression);
+            SyntaxTrigger.RegisterForWholeCompilation(start, gate.Guard(context => AnalyzeIf(context, model)), SyntaxKind.IfStatement);
+            SyntaxTrigger.RegisterForWholeCompilation(start, gate.Guard(context => AnalyzeCoalesceAssignment(context, model)), SyntaxKind.CoalesceAssignmentExpression);
         });
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -35,5 +36,12 @@ public static class CSharpAnalyzerVerifier<TAnalyzer>
         protected override ParseOptions CreateParseOptions() => TestCompilation.Configure(base.CreateParseOptions(), LanguageVersion);
 
         protected override CompilationOptions CreateCompilationOptions() => TestCompilation.Configure(base.CreateCompilationOptions());
+
+        /// <summary>Also checks, once per compilation the library analyses, that the IDE's per-document analysis agrees (<see cref="DocumentAnalysis"/>).</summary>
+        protected override CompilationWithAnalyzers CreateCompilationWithAnalyzers(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, AnalyzerOptions options, CancellationToken cancellationToken)
+        {
+            DocumentAnalysis.AssertSameAsWholeCompilation(compilation, analyzers, options, cancellationToken);
+            return base.CreateCompilationWithAnalyzers(compilation, analyzers, options, cancellationToken);
+        }
     }
 }
