@@ -247,6 +247,7 @@ internal sealed class ConcurrencyModel
     };
 
     private readonly object _gate = new();
+    private readonly SemanticModels _semanticModels;
     private List<ConcurrentRegion>? _regions;
     private Dictionary<SyntaxNode, List<RegionEntry>>? _entries;
     private RegionOrderingCache? _ordering;
@@ -254,6 +255,7 @@ internal sealed class ConcurrencyModel
     private ConcurrencyModel(Compilation compilation, WellKnownTypes types)
     {
         Compilation = compilation;
+        _semanticModels = SemanticModels.Of(compilation);
         Types = types;
     }
 
@@ -490,7 +492,7 @@ internal sealed class ConcurrencyModel
     }
 
     /// <summary>The semantic model of a tree of this compilation (the driver's shared model where it provides one).</summary>
-    internal SemanticModel GetModel(SyntaxTree tree) => SemanticModels.Get(Compilation, tree);
+    internal SemanticModel GetModel(SyntaxTree tree) => _semanticModels.Get(tree);
 
     /// <summary>
     /// Syntax and symbol only: true when <see cref="GetMethodBody"/> is sure to find a body for <paramref name="method"/>

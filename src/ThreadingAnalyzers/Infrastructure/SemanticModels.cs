@@ -14,35 +14,41 @@ namespace ThreadingAnalyzers.Infrastructure;
 /// end of the compilation) would get a new model and bind again. A model kept here keeps its binding until the
 /// compilation is collected.
 /// </remarks>
-internal static class SemanticModels
+internal sealed class SemanticModels
 {
-    private static readonly ConditionalWeakTable<Compilation, Dictionary<SyntaxTree, SemanticModel>> Models = new();
+    private static readonly ConditionalWeakTable<Compilation, SemanticModels> ByCompilation = new();
+
+    private readonly Compilation _compilation;
+    private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
+
+    private SemanticModels(Compilation compilation) => _compilation = compilation;
+
+    /// <summary>The models of <paramref name="compilation"/>.</summary>
+    public static SemanticModels Of(Compilation compilation) => ByCompilation.GetValue(compilation, static c => new SemanticModels(c));
 
     /// <summary>Remembers <paramref name="model"/> (the driver's) for its tree, unless the tree already has one.</summary>
-    public static void Keep(SemanticModel model)
+    public void Keep(SemanticModel model)
     {
-        var models = Models.GetValue(model.Compilation, static _ => new Dictionary<SyntaxTree, SemanticModel>());
-        lock (models)
+        lock (_models)
         {
-            if (!models.ContainsKey(model.SyntaxTree))
+            if (!_models.ContainsKey(model.SyntaxTree))
             {
-                models.Add(model.SyntaxTree, model);
+                _models.Add(model.SyntaxTree, model);
             }
         }
     }
 
     /// <summary>The model of <paramref name="tree"/>: the one kept, or the compilation's (inside the driver, its cached model).</summary>
-    public static SemanticModel Get(Compilation compilation, SyntaxTree tree)
+    public SemanticModel Get(SyntaxTree tree)
     {
-        var models = Models.GetValue(compilation, static _ => new Dictionary<SyntaxTree, SemanticModel>());
-        lock (models)
+        lock (_models)
         {
-            if (!models.TryGetValue(tree, out var model))
+            if (!_models.TryGetValue(tree, out var model))
             {
 #pragma warning disable RS1030 // Regions and their callees live in other trees; inside the analyzer driver this returns its cached model.
-                model = compilation.GetSemanticModel(tree);
+                model = _compilation.GetSemanticModel(tree);
 #pragma warning restore RS1030
-                models.Add(tree, model);
+                _models.Add(tree, model);
             }
 
             return model;

@@ -23,13 +23,15 @@ namespace ThreadingAnalyzers.Infrastructure;
 internal readonly struct SyntaxTrigger
 {
     private readonly Action<Diagnostic> _report;
+    private readonly KeptTriggers? _keep;
 
-    private SyntaxTrigger(IOperation operation, ISymbol containingSymbol, Compilation compilation, Action<Diagnostic> report, CancellationToken cancellationToken)
+    private SyntaxTrigger(IOperation operation, ISymbol containingSymbol, Compilation compilation, Action<Diagnostic> report, KeptTriggers? keep, CancellationToken cancellationToken)
     {
         Operation = operation;
         ContainingSymbol = containingSymbol;
         Compilation = compilation;
         _report = report;
+        _keep = keep;
         CancellationToken = cancellationToken;
     }
 
@@ -51,13 +53,30 @@ internal readonly struct SyntaxTrigger
     public void ReportDiagnostic(Diagnostic diagnostic) => _report(diagnostic);
 
     /// <summary>
+    /// Asked by a rule registered with <see cref="RegisterForWholeCompilation"/> once its checks of the trigger's own
+    /// code have passed, before its first question about the rest of the compilation: true when the driver is
+    /// analysing the whole compilation, in which case the trigger is kept and the rule runs again for it, from the
+    /// start, at the end of the compilation (where this returns false), and the rule returns now.
+    /// </summary>
+    public bool KeepForCompilationEnd()
+    {
+        if (_keep is null)
+        {
+            return false;
+        }
+
+        _keep.Add(new SyntaxTrigger(Operation, ContainingSymbol, Compilation, _report, keep: null, CancellationToken));
+        return true;
+    }
+
+    /// <summary>
     /// Runs <paramref name="action"/> once for each explicit operation whose syntax is one of <paramref name="kinds"/>
     /// (an operation the compiler adds, such as a collection initializer's <c>Add</c>, shares its syntax and is skipped).
     /// </summary>
     public static void Register(CompilationStartAnalysisContext start, Action<SyntaxTrigger> action, params SyntaxKind[] kinds)
     {
         var filter = new TriggerFilter(kinds);
-        start.RegisterOperationAction(filter.Wrap(action), filter.OperationKinds);
+        start.RegisterOperationAction(filter.Wrap(action, keep: null), filter.OperationKinds);
     }
 
     /// <summary>
@@ -67,42 +86,56 @@ internal readonly struct SyntaxTrigger
     public static void Register(SymbolStartAnalysisContext typeStart, Action<SyntaxTrigger> action, params SyntaxKind[] kinds)
     {
         var filter = new TriggerFilter(kinds);
-        typeStart.RegisterOperationAction(filter.Wrap(action), filter.OperationKinds);
+        typeStart.RegisterOperationAction(filter.Wrap(action, keep: null), filter.OperationKinds);
     }
 
     /// <summary>
-    /// The same, for a rule whose answer needs the whole compilation (the concurrency model, the call summaries):
-    /// when the driver analyses the whole compilation (a build), the triggers are kept and run at the end of the
-    /// compilation, once the driver has bound every member, instead of binding members ahead of it; when it analyses
-    /// one document (the IDE), they run on the spot as with <see cref="Register(CompilationStartAnalysisContext, Action{SyntaxTrigger}, SyntaxKind[])"/>.
+    /// The same, for a rule whose answer needs the whole compilation (the concurrency model, the call summaries) and
+    /// that asks <see cref="KeepForCompilationEnd"/> before it needs it: when the driver analyses the whole compilation
+    /// (a build), such triggers run again at the end of the compilation, once the driver has bound every member, instead
+    /// of binding members ahead of it; when it analyses one document (the IDE), <see cref="KeepForCompilationEnd"/> is
+    /// false and the rule goes on at once.
     /// </summary>
     /// <remarks>
     /// A type's start action is told which document the driver analyses (<see cref="SymbolStartAnalysisContext.FilterTree"/>,
-    /// null for the whole compilation), and a request for the whole compilation always ends with its compilation-end actions.
-    /// A kept trigger holds its operation, and so the driver's semantic model of its tree with the binding done in it:
-    /// the rule's questions about other members at the end are answered from that binding, not by binding again.
+    /// null for the whole compilation), and a request for the whole compilation always ends with its compilation-end
+    /// actions. A kept trigger keeps the driver's semantic model of its tree (<see cref="SemanticModels"/>), so the
+    /// rule's questions at the end are answered from the driver's binding, not by binding again.
     /// </remarks>
     public static void RegisterForWholeCompilation(CompilationStartAnalysisContext start, Action<SyntaxTrigger> action, params SyntaxKind[] kinds)
     {
         var filter = new TriggerFilter(kinds);
-        var onTheSpot = filter.Wrap(action);
-        var kept = new ConcurrentQueue<SyntaxTrigger>();
-        var keep = filter.Wrap(trigger =>
-        {
-            SemanticModels.Keep(trigger.SemanticModel);
-            kept.Enqueue(trigger);
-        });
+        var kept = new KeptTriggers(SemanticModels.Of(start.Compilation));
+        var onTheSpot = filter.Wrap(action, keep: null);
+        var keeping = filter.Wrap(action, kept);
         start.RegisterSymbolStartAction(
-            typeStart => typeStart.RegisterOperationAction(typeStart.FilterTree is null ? keep : onTheSpot, filter.OperationKinds),
+            typeStart => typeStart.RegisterOperationAction(typeStart.FilterTree is null ? keeping : onTheSpot, filter.OperationKinds),
             SymbolKind.NamedType);
         start.RegisterCompilationEndAction(end =>
         {
-            while (kept.TryDequeue(out var trigger))
+            while (kept.TryTake(out var trigger))
             {
                 end.CancellationToken.ThrowIfCancellationRequested();
-                action(new SyntaxTrigger(trigger.Operation, trigger.ContainingSymbol, trigger.Compilation, end.ReportDiagnostic, end.CancellationToken));
+                action(new SyntaxTrigger(trigger.Operation, trigger.ContainingSymbol, trigger.Compilation, end.ReportDiagnostic, keep: null, end.CancellationToken));
             }
         });
+    }
+
+    /// <summary>The triggers kept for the end of the compilation, with the driver's semantic models of their trees.</summary>
+    private sealed class KeptTriggers
+    {
+        private readonly ConcurrentQueue<SyntaxTrigger> _triggers = new();
+        private readonly SemanticModels _models;
+
+        public KeptTriggers(SemanticModels models) => _models = models;
+
+        public void Add(SyntaxTrigger trigger)
+        {
+            _models.Keep(trigger.SemanticModel);
+            _triggers.Enqueue(trigger);
+        }
+
+        public bool TryTake(out SyntaxTrigger trigger) => _triggers.TryDequeue(out trigger);
     }
 
     /// <summary>The syntax kinds a rule triggers on, and the operation kinds the driver is asked for to deliver them.</summary>
@@ -127,12 +160,12 @@ internal readonly struct SyntaxTrigger
 
         public ImmutableArray<OperationKind> OperationKinds { get; }
 
-        public Action<OperationAnalysisContext> Wrap(Action<SyntaxTrigger> action) => context =>
+        public Action<OperationAnalysisContext> Wrap(Action<SyntaxTrigger> action, KeptTriggers? keep) => context =>
         {
             var operation = context.Operation;
             if (!operation.IsImplicit && _syntaxKinds.Contains(operation.Syntax.RawKind))
             {
-                action(new SyntaxTrigger(operation, context.ContainingSymbol, context.Compilation, context.ReportDiagnostic, context.CancellationToken));
+                action(new SyntaxTrigger(operation, context.ContainingSymbol, context.Compilation, context.ReportDiagnostic, keep, context.CancellationToken));
             }
         };
     }

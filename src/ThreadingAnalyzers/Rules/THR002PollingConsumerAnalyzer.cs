@@ -70,6 +70,7 @@ public sealed class THR002PollingConsumerAnalyzer : DiagnosticAnalyzer
         if (semanticModel.GetOperation(shape.Collection, cancellationToken) is not { } collection
             || CollectionUses.StorageOf(collection) is not { } storage
             || CollectionKind(collection.Type, model.Types) is not { } kind
+            || context.KeepForCompilationEnd()
             || !CollectionUses.MayBeConcurrent(model, context.Node, cancellationToken)
             || semanticModel.GetOperation(shape.Statement, cancellationToken) is not { } statement)
         {

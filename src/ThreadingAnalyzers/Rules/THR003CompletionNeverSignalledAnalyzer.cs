@@ -83,6 +83,7 @@ public sealed class THR003CompletionNeverSignalledAnalyzer : DiagnosticAnalyzer
             || Target(consume, model.Types) is not { } target
             || ConsumingLoop(invocation, target.IsChannel) is not { } loop
             || HasOwnExit(loop)
+            || context.KeepForCompilationEnd()
             || !CollectionUses.MayBeConcurrent(model, invocation, cancellationToken))
         {
             return;
@@ -152,7 +153,7 @@ public sealed class THR003CompletionNeverSignalledAnalyzer : DiagnosticAnalyzer
         }
 
         var thrower = FirstThrowingStatement(semanticModel, block, statement, name, cancellationToken);
-        if (thrower is null || !CollectionUses.MayBeConcurrent(model, invocation, cancellationToken))
+        if (thrower is null || context.KeepForCompilationEnd() || !CollectionUses.MayBeConcurrent(model, invocation, cancellationToken))
         {
             return;
         }

@@ -81,7 +81,7 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
         }
 
         var cancellationToken = context.CancellationToken;
-        if (!model.MayBeInRegion(node, cancellationToken))
+        if (context.KeepForCompilationEnd() || !model.MayBeInRegion(node, cancellationToken))
         {
             return;
         }

@@ -65,7 +65,8 @@ public sealed partial class THR005ThreadNeverJoinedAnalyzer : DiagnosticAnalyzer
         }
 
         if (context.SemanticModel.GetOperation(invocation, context.CancellationToken) is not IInvocationOperation operation
-            || !IsThreadStart(operation, types))
+            || !IsThreadStart(operation, types)
+            || context.KeepForCompilationEnd())
         {
             return;
         }

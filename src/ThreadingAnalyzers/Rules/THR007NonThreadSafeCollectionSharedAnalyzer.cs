@@ -68,7 +68,7 @@ public sealed class THR007NonThreadSafeCollectionSharedAnalyzer : DiagnosticAnal
         }
 
         var cancellationToken = context.CancellationToken;
-        if (!model.MayBeInRegion(node, cancellationToken) || context.SemanticModel.GetOperation(node, cancellationToken) is not { } operation)
+        if (context.KeepForCompilationEnd() || !model.MayBeInRegion(node, cancellationToken) || context.SemanticModel.GetOperation(node, cancellationToken) is not { } operation)
         {
             return;
         }

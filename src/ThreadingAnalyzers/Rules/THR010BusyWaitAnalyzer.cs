@@ -122,7 +122,7 @@ public sealed class THR010BusyWaitAnalyzer : DiagnosticAnalyzer
     private static void Report(SyntaxTrigger context, ConcurrencyModel model, IOperation check, bool continueWhileTrue, string what, bool emptySpin, Location location)
     {
         var flag = FlagCheck.Parse(check, model.Types);
-        if (flag is null)
+        if (flag is null || context.KeepForCompilationEnd())
         {
             return;
         }

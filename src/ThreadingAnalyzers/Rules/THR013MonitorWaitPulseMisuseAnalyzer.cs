@@ -56,6 +56,11 @@ public sealed class THR013MonitorWaitPulseMisuseAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        if (context.KeepForCompilationEnd())
+        {
+            return;
+        }
+
         var call = "Monitor." + invocation.TargetMethod.Name + "(" + lockObject.Syntax + ")";
         var held = HeldLocks.Find(invocation, lockObject, types, CallSummaries.Get(context.Compilation, types), context.CancellationToken);
         if (held.HoldsSame)

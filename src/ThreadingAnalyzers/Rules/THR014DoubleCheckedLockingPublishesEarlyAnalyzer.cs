@@ -73,7 +73,7 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyAnalyzer : Diagnosti
         {
             AnalyzeDoubleChecked(context, model, ifStatement);
         }
-        else if (MayBeCheckThenCreate(ifStatement) && model.MayBeInRegion(ifStatement, context.CancellationToken))
+        else if (MayBeCheckThenCreate(ifStatement) && !context.KeepForCompilationEnd() && model.MayBeInRegion(ifStatement, context.CancellationToken))
         {
             AnalyzeCheckThenCreate(context, model, ifStatement);
         }
@@ -289,6 +289,7 @@ public sealed class THR014DoubleCheckedLockingPublishesEarlyAnalyzer : Diagnosti
     {
         var cancellationToken = context.CancellationToken;
         if (((AssignmentExpressionSyntax)context.Node).Right is not (BaseObjectCreationExpressionSyntax or InvocationExpressionSyntax)
+            || context.KeepForCompilationEnd()
             || !model.MayBeInRegion(context.Node, cancellationToken)
             || context.SemanticModel.GetOperation(context.Node, cancellationToken) is not ICoalesceAssignmentOperation assignment
             || StorageWrites.StorageOf(assignment.Target.WalkDownConversions()) is not { } storage
