@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace ThreadingAnalyzers.Infrastructure;
 
@@ -26,8 +27,18 @@ internal sealed class SemanticModels
     /// <summary>The models of <paramref name="compilation"/>.</summary>
     public static SemanticModels Of(Compilation compilation) => ByCompilation.GetValue(compilation, static c => new SemanticModels(c));
 
+    /// <summary>
+    /// Keeps the driver's model of each tree once the driver has analysed the tree, for rules that finish their work at
+    /// the end of the compilation.
+    /// </summary>
+    public static void KeepDriverModels(CompilationStartAnalysisContext start)
+    {
+        var models = Of(start.Compilation);
+        start.RegisterSemanticModelAction(context => models.Keep(context.SemanticModel));
+    }
+
     /// <summary>Remembers <paramref name="model"/> (the driver's) for its tree, unless the tree already has one.</summary>
-    public void Keep(SemanticModel model)
+    private void Keep(SemanticModel model)
     {
         lock (_models)
         {

@@ -23,9 +23,9 @@ namespace ThreadingAnalyzers.Infrastructure;
 internal readonly struct SyntaxTrigger
 {
     private readonly Action<Diagnostic> _report;
-    private readonly KeptTriggers? _keep;
+    private readonly ConcurrentQueue<SyntaxTrigger>? _keep;
 
-    private SyntaxTrigger(IOperation operation, ISymbol containingSymbol, Compilation compilation, Action<Diagnostic> report, KeptTriggers? keep, CancellationToken cancellationToken)
+    private SyntaxTrigger(IOperation operation, ISymbol containingSymbol, Compilation compilation, Action<Diagnostic> report, ConcurrentQueue<SyntaxTrigger>? keep, CancellationToken cancellationToken)
     {
         Operation = operation;
         ContainingSymbol = containingSymbol;
@@ -65,7 +65,7 @@ internal readonly struct SyntaxTrigger
             return false;
         }
 
-        _keep.Add(new SyntaxTrigger(Operation, ContainingSymbol, Compilation, _report, keep: null, CancellationToken));
+        _keep.Enqueue(new SyntaxTrigger(Operation, ContainingSymbol, Compilation, _report, keep: null, CancellationToken));
         return true;
     }
 
@@ -99,13 +99,14 @@ internal readonly struct SyntaxTrigger
     /// <remarks>
     /// A type's start action is told which document the driver analyses (<see cref="SymbolStartAnalysisContext.FilterTree"/>,
     /// null for the whole compilation), and a request for the whole compilation always ends with its compilation-end
-    /// actions. A kept trigger keeps the driver's semantic model of its tree (<see cref="SemanticModels"/>), so the
-    /// rule's questions at the end are answered from the driver's binding, not by binding again.
+    /// actions. The driver's semantic model of every tree is kept (<see cref="SemanticModels"/>), so the rule's
+    /// questions at the end are answered from the driver's binding, not by binding again.
     /// </remarks>
     public static void RegisterForWholeCompilation(CompilationStartAnalysisContext start, Action<SyntaxTrigger> action, params SyntaxKind[] kinds)
     {
         var filter = new TriggerFilter(kinds);
-        var kept = new KeptTriggers(SemanticModels.Of(start.Compilation));
+        SemanticModels.KeepDriverModels(start);
+        var kept = new ConcurrentQueue<SyntaxTrigger>();
         var onTheSpot = filter.Wrap(action, keep: null);
         var keeping = filter.Wrap(action, kept);
         start.RegisterSymbolStartAction(
@@ -113,29 +114,12 @@ internal readonly struct SyntaxTrigger
             SymbolKind.NamedType);
         start.RegisterCompilationEndAction(end =>
         {
-            while (kept.TryTake(out var trigger))
+            while (kept.TryDequeue(out var trigger))
             {
                 end.CancellationToken.ThrowIfCancellationRequested();
                 action(new SyntaxTrigger(trigger.Operation, trigger.ContainingSymbol, trigger.Compilation, end.ReportDiagnostic, keep: null, end.CancellationToken));
             }
         });
-    }
-
-    /// <summary>The triggers kept for the end of the compilation, with the driver's semantic models of their trees.</summary>
-    private sealed class KeptTriggers
-    {
-        private readonly ConcurrentQueue<SyntaxTrigger> _triggers = new();
-        private readonly SemanticModels _models;
-
-        public KeptTriggers(SemanticModels models) => _models = models;
-
-        public void Add(SyntaxTrigger trigger)
-        {
-            _models.Keep(trigger.SemanticModel);
-            _triggers.Enqueue(trigger);
-        }
-
-        public bool TryTake(out SyntaxTrigger trigger) => _triggers.TryDequeue(out trigger);
     }
 
     /// <summary>The syntax kinds a rule triggers on, and the operation kinds the driver is asked for to deliver them.</summary>
@@ -160,7 +144,7 @@ internal readonly struct SyntaxTrigger
 
         public ImmutableArray<OperationKind> OperationKinds { get; }
 
-        public Action<OperationAnalysisContext> Wrap(Action<SyntaxTrigger> action, KeptTriggers? keep) => context =>
+        public Action<OperationAnalysisContext> Wrap(Action<SyntaxTrigger> action, ConcurrentQueue<SyntaxTrigger>? keep) => context =>
         {
             var operation = context.Operation;
             if (!operation.IsImplicit && _syntaxKinds.Contains(operation.Syntax.RawKind))

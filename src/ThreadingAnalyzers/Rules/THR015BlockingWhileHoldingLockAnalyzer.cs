@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -37,7 +39,7 @@ public sealed class THR015BlockingWhileHoldingLockAnalyzer : DiagnosticAnalyzer
 
             var types = WellKnownTypes.Get(start.Compilation);
             var gate = new TypeGate(types, static t => t.Monitor is not null);
-
+            var typeEnd = new TypeEndWork(start);
             start.RegisterSymbolStartAction(
                 typeStart =>
                 {
@@ -48,9 +50,10 @@ public sealed class THR015BlockingWhileHoldingLockAnalyzer : DiagnosticAnalyzer
 
                     var indirect = new PerTypeQueue<IndirectCall>();
                     SyntaxTrigger.Register(typeStart, gate.Guard(context => AnalyzeCall(context, types, indirect)), SyntaxKind.InvocationExpression, SyntaxKind.SimpleMemberAccessExpression);
-                    typeStart.RegisterSymbolEndAction(end => ReportIndirect(end, types, indirect));
+                    typeEnd.Register(typeStart, (compilation, report, cancellationToken) => ReportIndirect(compilation, report, types, indirect, cancellationToken));
                 },
                 SymbolKind.NamedType);
+            start.RegisterCompilationEndAction(typeEnd.FinishAll);
         });
     }
 
@@ -93,24 +96,23 @@ public sealed class THR015BlockingWhileHoldingLockAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// At the end of the type, whether each source method called under a lock blocks a few calls deep. Waiting for
-    /// the end means the type's own methods, the usual callees, have been bound by the driver already: their
-    /// summaries read its cached operations instead of binding them ahead of it.
+    /// Once the type's members are bound (<see cref="TypeEndWork"/>), whether each source method called under a lock
+    /// blocks a few calls deep: the summaries read the driver's cached operations instead of binding them ahead of it.
     /// </summary>
-    private static void ReportIndirect(SymbolAnalysisContext end, WellKnownTypes types, PerTypeQueue<IndirectCall> indirect)
+    private static void ReportIndirect(Compilation compilation, Action<Diagnostic> report, WellKnownTypes types, PerTypeQueue<IndirectCall> indirect, CancellationToken cancellationToken)
     {
         if (indirect.Items is not { } calls)
         {
             return;
         }
 
-        var summaries = CallSummaries.Get(end.Compilation, types);
+        var summaries = CallSummaries.Get(compilation, types);
         foreach (var call in calls)
         {
-            if (summaries.FindBlocking(call.Callee, end.CancellationToken) is { } found)
+            if (summaries.FindBlocking(call.Callee, cancellationToken) is { } found)
             {
                 var blocking = "'" + call.Callee.Name + "()' blocks in '" + found.Description + "' (" + found.Chain + ")";
-                end.ReportDiagnostic(Create(call.Syntax, blocking, call.HeldLock));
+                report(Create(call.Syntax, blocking, call.HeldLock));
             }
         }
     }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -44,6 +45,7 @@ public sealed class THR016LockOrderInversionAnalyzer : DiagnosticAnalyzer
 
             var types = WellKnownTypes.Get(start.Compilation);
             var edges = new ConcurrentQueue<Edge>();
+            var typeEnd = new TypeEndWork(start);
             start.RegisterSymbolStartAction(
                 typeStart =>
                 {
@@ -55,10 +57,14 @@ public sealed class THR016LockOrderInversionAnalyzer : DiagnosticAnalyzer
                     var calls = new PerTypeQueue<CallUnderLock>();
                     SyntaxTrigger.Register(typeStart, context => AnalyzeLock(context, types, edges), SyntaxKind.LockStatement);
                     SyntaxTrigger.Register(typeStart, context => AnalyzeCall(context, types, edges, calls), SyntaxKind.InvocationExpression);
-                    typeStart.RegisterSymbolEndAction(end => AddCallEdges(end, types, edges, calls));
+                    typeEnd.Register(typeStart, (compilation, _, cancellationToken) => AddCallEdges(compilation, types, edges, calls, cancellationToken));
                 },
                 SymbolKind.NamedType);
-            start.RegisterCompilationEndAction(context => Report(context, edges));
+            start.RegisterCompilationEndAction(context =>
+            {
+                typeEnd.FinishAll(context);
+                Report(context, edges);
+            });
         });
     }
 
@@ -115,20 +121,20 @@ public sealed class THR016LockOrderInversionAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// At the end of the type, the locks each source method called under a lock may take, a few calls deep: waiting
-    /// for the end lets the summaries of the type's own methods read operations the driver has already bound.
+    /// Once the type's members are bound (<see cref="TypeEndWork"/>), the locks each source method called under a lock
+    /// may take, a few calls deep: the summaries read operations the driver has already bound.
     /// </summary>
-    private static void AddCallEdges(SymbolAnalysisContext end, WellKnownTypes types, ConcurrentQueue<Edge> edges, PerTypeQueue<CallUnderLock> calls)
+    private static void AddCallEdges(Compilation compilation, WellKnownTypes types, ConcurrentQueue<Edge> edges, PerTypeQueue<CallUnderLock> calls, CancellationToken cancellationToken)
     {
         if (calls.Items is not { } items)
         {
             return;
         }
 
-        var summaries = CallSummaries.Get(end.Compilation, types);
+        var summaries = CallSummaries.Get(compilation, types);
         foreach (var call in items)
         {
-            foreach (var (lockTaken, chain) in summaries.FindLocks(call.Callee, end.CancellationToken))
+            foreach (var (lockTaken, chain) in summaries.FindLocks(call.Callee, cancellationToken))
             {
                 // A lock the caller already holds is re-entered, not acquired: it adds no order.
                 if (call.HeldKeys.Contains(lockTaken.Key))
