@@ -7,7 +7,7 @@ using System.Xml.Linq;
 
 namespace ThreadingAnalyzers.PackageTests;
 
-/// <summary>What a user gets: the package layout, and THR001 reported, escalated, silenced and fixed in a real build.</summary>
+/// <summary>What a user gets: the package layout, and THR001 and THR004 reported, escalated, silenced and fixed in a real build.</summary>
 public class PackageTests : IClassFixture<PackageFixture>
 {
     /// <summary>Line 10 starts the thread a second time.</summary>
@@ -23,6 +23,29 @@ public class PackageTests : IClassFixture<PackageFixture>
                 worker.Join();
                 worker.Start();
                 worker.Join();
+            }
+        }
+        """;
+
+    /// <summary>
+    /// Line 10 increments a counter from every Parallel.For iteration (THR004, a rule that waits for the end of the
+    /// compilation in a build); line 12 does the same under a pragma.
+    /// </summary>
+    private const string ProgramWithThr004 = """
+        using System.Threading.Tasks;
+
+        public static class Program
+        {
+            private static int _count;
+            private static int _quiet;
+
+            public static void Main()
+            {
+                Parallel.For(0, 1000, i => _count++);
+        #pragma warning disable THR004 // the package test's suppressed twin
+                Parallel.For(0, 1000, i => _quiet++);
+        #pragma warning restore THR004
+                System.Console.WriteLine(_count + _quiet);
             }
         }
         """;
@@ -116,5 +139,26 @@ public class PackageTests : IClassFixture<PackageFixture>
         var (exitCode, output) = consumer.Build();
         Assert.True(exitCode == 0, output);
         Assert.DoesNotContain("THR001", output, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_whole_compilation_rule_is_reported_suppressed_and_fixed_like_any_other()
+    {
+        var consumer = _fixture.CreateConsumer("whole", ProgramWithThr004);
+        var (exitCode, output) = consumer.Build();
+        Assert.True(exitCode == 0, output);
+        var warnings = Regex.Matches(output, @"Program\.cs\((?<line>\d+),\d+\): warning THR004: (?<message>[^\r\n]*)");
+        var warning = Assert.Single(warnings.Select(m => m.Groups["line"].Value + ":" + m.Groups["message"].Value).Distinct());
+        Assert.StartsWith("10:'_count' is incremented by every Parallel.For iteration", warning, System.StringComparison.Ordinal);
+
+        var format = consumer.Run("format", "analyzers", consumer.ProjectFile, "--diagnostics", "THR004", "--severity", "info", "--no-restore", "-v", "diag");
+        Assert.True(format.ExitCode == 0, format.Output);
+        var program = File.ReadAllText(Path.Combine(consumer.Directory, "Program.cs"));
+        Assert.Contains("Interlocked.Increment(ref _count)", program, System.StringComparison.Ordinal);
+        Assert.Contains("_quiet++", program, System.StringComparison.Ordinal);
+
+        (exitCode, output) = consumer.Build();
+        Assert.True(exitCode == 0, output);
+        Assert.DoesNotContain("THR004", output, System.StringComparison.Ordinal);
     }
 }

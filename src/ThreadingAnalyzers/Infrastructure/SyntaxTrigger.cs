@@ -22,35 +22,43 @@ namespace ThreadingAnalyzers.Infrastructure;
 /// </remarks>
 internal readonly struct SyntaxTrigger
 {
-    private readonly Action<Diagnostic> _report;
+    private readonly OperationAnalysisContext _context;
     private readonly ConcurrentQueue<SyntaxTrigger>? _keep;
+    private readonly CompilationEnd? _end;
 
-    private SyntaxTrigger(IOperation operation, ISymbol containingSymbol, Compilation compilation, Action<Diagnostic> report, ConcurrentQueue<SyntaxTrigger>? keep, CancellationToken cancellationToken)
+    private SyntaxTrigger(OperationAnalysisContext context, ConcurrentQueue<SyntaxTrigger>? keep, CompilationEnd? end)
     {
-        Operation = operation;
-        ContainingSymbol = containingSymbol;
-        Compilation = compilation;
-        _report = report;
+        _context = context;
         _keep = keep;
-        CancellationToken = cancellationToken;
+        _end = end;
     }
 
     /// <summary>The syntax that triggered the rule (one of the kinds it registered for).</summary>
-    public SyntaxNode Node => Operation.Syntax;
+    public SyntaxNode Node => _context.Operation.Syntax;
 
     /// <summary>The operation the driver bound for <see cref="Node"/>.</summary>
-    public IOperation Operation { get; }
+    public IOperation Operation => _context.Operation;
 
     /// <summary>The driver's semantic model of the tree: binding in the trigger's member is already done.</summary>
-    public SemanticModel SemanticModel => Operation.SemanticModel!;
+    public SemanticModel SemanticModel => _context.Operation.SemanticModel!;
 
-    public Compilation Compilation { get; }
+    public Compilation Compilation => _context.Compilation;
 
-    public ISymbol ContainingSymbol { get; }
+    public ISymbol ContainingSymbol => _context.ContainingSymbol;
 
-    public CancellationToken CancellationToken { get; }
+    public CancellationToken CancellationToken => _end?.Context.CancellationToken ?? _context.CancellationToken;
 
-    public void ReportDiagnostic(Diagnostic diagnostic) => _report(diagnostic);
+    public void ReportDiagnostic(Diagnostic diagnostic)
+    {
+        if (_end is { } end)
+        {
+            end.Context.ReportDiagnostic(diagnostic);
+        }
+        else
+        {
+            _context.ReportDiagnostic(diagnostic);
+        }
+    }
 
     /// <summary>
     /// Asked by a rule registered with <see cref="RegisterForWholeCompilation"/> once its checks of the trigger's own
@@ -65,7 +73,7 @@ internal readonly struct SyntaxTrigger
             return false;
         }
 
-        _keep.Enqueue(new SyntaxTrigger(Operation, ContainingSymbol, Compilation, _report, keep: null, CancellationToken));
+        _keep.Enqueue(new SyntaxTrigger(_context, keep: null, end: null));
         return true;
     }
 
@@ -112,14 +120,23 @@ internal readonly struct SyntaxTrigger
         start.RegisterSymbolStartAction(
             typeStart => typeStart.RegisterOperationAction(typeStart.FilterTree is null ? keeping : onTheSpot, filter.OperationKinds),
             SymbolKind.NamedType);
-        start.RegisterCompilationEndAction(end =>
+        start.RegisterCompilationEndAction(context =>
         {
+            var end = new CompilationEnd(context);
             while (kept.TryDequeue(out var trigger))
             {
-                end.CancellationToken.ThrowIfCancellationRequested();
-                action(new SyntaxTrigger(trigger.Operation, trigger.ContainingSymbol, trigger.Compilation, end.ReportDiagnostic, keep: null, end.CancellationToken));
+                context.CancellationToken.ThrowIfCancellationRequested();
+                action(new SyntaxTrigger(trigger._context, keep: null, end));
             }
         });
+    }
+
+    /// <summary>The compilation-end action kept triggers run in: where they report, and their cancellation.</summary>
+    private sealed class CompilationEnd
+    {
+        public CompilationEnd(CompilationAnalysisContext context) => Context = context;
+
+        public CompilationAnalysisContext Context { get; }
     }
 
     /// <summary>The syntax kinds a rule triggers on, and the operation kinds the driver is asked for to deliver them.</summary>
@@ -149,7 +166,7 @@ internal readonly struct SyntaxTrigger
             var operation = context.Operation;
             if (!operation.IsImplicit && _syntaxKinds.Contains(operation.Syntax.RawKind))
             {
-                action(new SyntaxTrigger(operation, context.ContainingSymbol, context.Compilation, context.ReportDiagnostic, keep, context.CancellationToken));
+                action(new SyntaxTrigger(context, keep, end: null));
             }
         };
     }
