@@ -41,7 +41,7 @@ public sealed class THR011EndlessForegroundThreadAnalyzer : DiagnosticAnalyzer
             var types = WellKnownTypes.Get(start.Compilation);
             var gate = new TypeGate(types, static t => t.Thread is not null);
 
-            SyntaxTrigger.Register(start, 
+            SyntaxTrigger.RegisterForWholeCompilation(start, 
                 gate.Guard(context => AnalyzeCreation(context, types)),
                 SyntaxKind.ObjectCreationExpression,
                 SyntaxKind.ImplicitObjectCreationExpression);
@@ -59,6 +59,7 @@ public sealed class THR011EndlessForegroundThreadAnalyzer : DiagnosticAnalyzer
         var root = FlowGraphs.GetRoot(creation);
         var startDelegate = ThreadCreations.GetStartDelegate(creation);
         if (ThreadCreations.GetDelegateTarget(startDelegate) is not { IsAsync: false } target
+            || context.KeepForCompilationEnd()
             || ThreadCreations.GetDelegateBody(startDelegate, root, context.SemanticModel, context.CancellationToken) is not { } body)
         {
             return;
