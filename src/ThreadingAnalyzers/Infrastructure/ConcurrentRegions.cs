@@ -579,17 +579,7 @@ internal sealed class ConcurrencyModel
     {
         var found = new List<SyntaxNode>();
         var positions = TextMentions.WordPositions(tree, CandidateWords, implicitNew: true, cancellationToken);
-        if (positions is null)
-        {
-            foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
-            {
-                if (IsCandidateStart(node))
-                {
-                    found.Add(node);
-                }
-            }
-        }
-        else if (positions.Count > 0)
+        if (positions.Count > 0)
         {
             FindCandidatesAt(tree.GetRoot(cancellationToken), positions, found);
         }

@@ -388,7 +388,7 @@ internal static class LockFacts
         .Concat(new[] { "EnterScope", "Lock", "LockAsync", "WriterLock", "WriterLockAsync", "WriteLock", "WriteLockAsync", "Acquire", "AcquireAsync", "AcquireLock", "AcquireLockAsync" })
         .ToArray();
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SyntaxTree, List<int>?> LockWordPositions = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SyntaxTree, List<int>> LockWordPositions = new();
 
     /// <summary>
     /// Text prefilter for "can a lock be held here": false when the text of the member (method, accessor, constructor…)
@@ -412,8 +412,7 @@ internal static class LockFacts
             return true;
         }
 
-        var positions = LockWordPositionsOf(member.SyntaxTree);
-        return positions is null || TextMentions.AnyWithin(positions, member.Span);
+        return TextMentions.AnyWithin(LockWordPositionsOf(member.SyntaxTree), member.Span);
     }
 
     /// <summary>
@@ -430,7 +429,7 @@ internal static class LockFacts
 
         foreach (var reference in references)
         {
-            if (LockWordPositionsOf(reference.SyntaxTree) is not { } positions || TextMentions.AnyWithin(positions, reference.Span))
+            if (TextMentions.AnyWithin(LockWordPositionsOf(reference.SyntaxTree), reference.Span))
             {
                 return true;
             }
@@ -439,7 +438,7 @@ internal static class LockFacts
         return false;
     }
 
-    private static List<int>? LockWordPositionsOf(SyntaxTree tree)
+    private static List<int> LockWordPositionsOf(SyntaxTree tree)
         => LockWordPositions.GetValue(tree, static tree => TextMentions.WordPositions(tree, LockWords, implicitNew: false, System.Threading.CancellationToken.None));
 
     /// <summary>True when <paramref name="name"/> can be the name of an acquire call (a cheap syntax prefilter for triggers).</summary>

@@ -1,76 +1,71 @@
+using System;
 using System.Collections.Generic;
 using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
 
 namespace ThreadingAnalyzers.Infrastructure;
 
 /// <summary>
-/// A scan of a tree's source text, far cheaper than walking its syntax: whether any of a few words appears as a whole
-/// word (comments and inactive code count too, so the answer only errs towards "yes"), and whether a target-typed
-/// <c>new(</c> may appear. Text with a Unicode escape or a formatting character (an identifier may hide behind
-/// <c>\u0054ask</c>) always answers yes.
+/// A search of a tree's source text, far cheaper than walking its syntax: where a few words appear as whole words
+/// (comments and inactive code count too, so the answer only errs towards "yes"), and where a target-typed
+/// <c>new(</c> may appear. Each word is found with the runtime's vectorized ordinal search. An identifier that hides a
+/// word behind a Unicode escape (<c>\u0054ask</c>) or a formatting character is found through the token at that
+/// character, so such text is no reason to walk the whole tree.
 /// </summary>
 internal static class TextMentions
 {
     /// <summary>True when <paramref name="tree"/>'s text may name one of <paramref name="words"/>, or has a target-typed <c>new(</c> when <paramref name="implicitNew"/>.</summary>
     public static bool MayMention(SyntaxTree tree, string[] words, bool implicitNew, CancellationToken cancellationToken)
-    {
-        var text = tree.GetText(cancellationToken).ToString();
-        return HasEscape(text) || Scan(text, words, implicitNew, positions: null);
-    }
+        => Find(tree, words, implicitNew, positions: null, cancellationToken);
 
     /// <summary>
     /// Where <paramref name="tree"/>'s text names one of <paramref name="words"/> as a whole word (and, when
-    /// <paramref name="implicitNew"/>, where a <c>new</c> is followed by <c>(</c>), in ascending order; null when the
-    /// text may spell an identifier other than as written (see <see cref="MayHideIdentifiers"/>), so the caller must
-    /// look at every node instead.
+    /// <paramref name="implicitNew"/>, where a <c>new</c> is followed by <c>(</c>), in ascending order.
     /// </summary>
-    public static List<int>? WordPositions(SyntaxTree tree, string[] words, bool implicitNew, CancellationToken cancellationToken)
+    public static List<int> WordPositions(SyntaxTree tree, string[] words, bool implicitNew, CancellationToken cancellationToken)
     {
-        var text = tree.GetText(cancellationToken).ToString();
         var positions = new List<int>();
-        return HasEscape(text) || Scan(text, words, implicitNew, positions) ? null : positions;
+        Find(tree, words, implicitNew, positions, cancellationToken);
+        positions.Sort();
+        return positions;
     }
 
     /// <summary>
-    /// Reads <paramref name="text"/> word by word. True at the first formatting character (it may hide an identifier),
-    /// or, when <paramref name="positions"/> is null, at the first match; otherwise every match is added to it.
+    /// When <paramref name="positions"/> is null, true at the first mention; otherwise adds every mention to it
+    /// (unsorted; a hidden word may be added twice) and returns whether there was one.
     /// </summary>
-    private static bool Scan(string text, string[] words, bool implicitNew, List<int>? positions)
+    private static bool Find(SyntaxTree tree, string[] words, bool implicitNew, List<int>? positions, CancellationToken cancellationToken)
     {
-        // Word lengths (all under 64) as bits: most words of a text are ruled out by their length alone.
-        ulong lengths = implicitNew ? 1UL << 3 : 0;
+        var text = tree.GetText(cancellationToken).ToString();
+        var found = false;
         foreach (var word in words)
         {
-            lengths |= 1UL << (word.Length & 63);
+            found |= FindWord(text, word, afterParenthesis: false, positions);
+            if (found && positions is null)
+            {
+                return true;
+            }
         }
 
-        var length = text.Length;
-        var i = 0;
-        while (i < length)
+        found |= implicitNew && FindWord(text, "new", afterParenthesis: true, positions);
+        if (found && positions is null)
         {
-            var c = text[i];
-            if (!IsWordChar(c))
-            {
-                if (IsFormatting(c))
-                {
-                    return true;
-                }
+            return true;
+        }
 
-                i++;
-                continue;
-            }
+        return MayHideIdentifiers(text) && FindHiddenWords(tree, text, words, positions, cancellationToken) || found;
+    }
 
-            var start = i;
-            while (i < length && IsWordChar(text[i]))
-            {
-                i++;
-            }
-
-            var wordLength = i - start;
-            if (wordLength >= 64 || (lengths & (1UL << wordLength)) == 0 || !Matches(text, start, wordLength, words, implicitNew, i))
+    /// <summary>Every whole-word occurrence of <paramref name="word"/> (followed by <c>(</c> when <paramref name="afterParenthesis"/>).</summary>
+    private static bool FindWord(string text, string word, bool afterParenthesis, List<int>? positions)
+    {
+        var found = false;
+        for (var index = text.IndexOf(word, StringComparison.Ordinal); index >= 0; index = text.IndexOf(word, index + word.Length, StringComparison.Ordinal))
+        {
+            if (!IsWholeWord(text, index, word.Length) || afterParenthesis && !FollowedByParenthesis(text, index + word.Length))
             {
                 continue;
             }
@@ -80,23 +75,45 @@ internal static class TextMentions
                 return true;
             }
 
-            positions.Add(start);
+            positions.Add(index);
+            found = true;
         }
 
-        return false;
+        return found;
     }
 
-    private static bool Matches(string text, int start, int wordLength, string[] words, bool implicitNew, int end)
+    /// <summary>
+    /// The identifiers that spell one of <paramref name="words"/> with a Unicode escape or a formatting character: the
+    /// token at each such character, when it is an identifier (not a literal, a comment or inactive text).
+    /// </summary>
+    private static bool FindHiddenWords(SyntaxTree tree, string text, string[] words, List<int>? positions, CancellationToken cancellationToken)
     {
-        foreach (var word in words)
+        var root = tree.GetRoot(cancellationToken);
+        var found = false;
+        for (var index = 0; index < text.Length; index++)
         {
-            if (word.Length == wordLength && word[0] == text[start] && string.CompareOrdinal(text, start, word, 0, wordLength) == 0)
+            var c = text[index];
+            if (!(c == '\\' && index + 1 < text.Length && text[index + 1] is 'u' or 'U') && !IsFormatting(c))
+            {
+                continue;
+            }
+
+            var token = root.FindToken(index);
+            if (!token.Span.Contains(index) || !token.IsKind(SyntaxKind.IdentifierToken) || Array.IndexOf(words, token.ValueText) < 0)
+            {
+                continue;
+            }
+
+            if (positions is null)
             {
                 return true;
             }
+
+            positions.Add(token.SpanStart);
+            found = true;
         }
 
-        return implicitNew && wordLength == 3 && string.CompareOrdinal(text, start, "new", 0, 3) == 0 && FollowedByParenthesis(text, end);
+        return found;
     }
 
     /// <summary>True when some position in the ascending <paramref name="positions"/> lies inside <paramref name="span"/>.</summary>

@@ -42,9 +42,22 @@ public class TextMentionsTests
         Assert.Equal(new[] { text.IndexOf("new(", System.StringComparison.Ordinal), text.IndexOf("Task.", System.StringComparison.Ordinal), text.IndexOf("Run(F", System.StringComparison.Ordinal), text.LastIndexOf("Task", System.StringComparison.Ordinal) }, positions);
     }
 
-    [Fact]
-    public void Word_positions_are_null_when_an_escape_may_hide_a_word()
-        => Assert.Null(TextMentions.WordPositions(CSharpSyntaxTree.ParseText("class C { object t = \\u0054ask.Factory; }"), Words, implicitNew: false, default));
+    [Theory]
+    [InlineData("class C { object t = \\u0054ask.Factory; }")]
+    [InlineData("class C { object t = Ta\u200Bsk.Factory; }")]
+    public void Word_positions_include_an_identifier_that_hides_a_word(string text)
+        => Assert.Equal(new[] { 21 }, TextMentions.WordPositions(CSharpSyntaxTree.ParseText(text), Words, implicitNew: false, default));
+
+    [Theory]
+    [InlineData("class C { string s = \"\\u0054ask\"; }")]
+    [InlineData("class C { char c = '\\u0052'; } // \\u0054ask")]
+    [InlineData("class C { object t = \\u0046oo.Factory; }")]
+    [InlineData("class C { object t = Ta\u200Bsks; }")]
+    public void An_escape_outside_a_hidden_word_does_not_mention(string text)
+    {
+        Assert.False(MayMention(text));
+        Assert.Empty(TextMentions.WordPositions(CSharpSyntaxTree.ParseText(text), Words, implicitNew: false, default));
+    }
 
     [Theory]
     [InlineData(0, 5, true)]

@@ -151,6 +151,19 @@ public class THR004UnsynchronizedSharedWriteTests
             Verify.Diagnostic().WithLocation(0).WithArguments("_value", "assigned", "by the Task.Run callback without synchronization, but is written under lock(_gate) elsewhere"));
 
     [Fact]
+    public Task A_thread_started_through_an_escaped_name_is_found()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                readonly object _gate = new object();
+                int _value;
+                void Reset() { lock (_gate) { _value = 0; } }
+                void M() => Task.\u0052un(() => {|#0:_value = 42|});
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("_value", "assigned", "by the Task.Run callback without synchronization, but is written under lock(_gate) elsewhere"));
+
+    [Fact]
     public Task A_ref_argument_write_and_an_auto_property_are_reported()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class C
