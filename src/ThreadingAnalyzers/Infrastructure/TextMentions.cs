@@ -90,7 +90,10 @@ internal static class TextMentions
     {
         var root = tree.GetRoot(cancellationToken);
         var found = false;
-        for (var index = 0; index < text.Length; index++)
+
+        // Formatting characters are not ASCII: in all-ASCII text only the backslashes need a look.
+        var ascii = Encoding.UTF8.GetByteCount(text) == text.Length;
+        for (var index = ascii ? text.IndexOf('\\') : 0; index >= 0 && index < text.Length; index = ascii ? text.IndexOf('\\', index + 1) : index + 1)
         {
             var c = text[index];
             if (!(c == '\\' && index + 1 < text.Length && text[index + 1] is 'u' or 'U') && !IsFormatting(c))

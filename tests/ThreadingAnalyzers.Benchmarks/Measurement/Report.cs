@@ -25,7 +25,7 @@ internal sealed class Report
         Line();
         Line($"- Machine: {CpuModel()}, {Environment.ProcessorCount} logical cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024 * 1024 * 1024.0):0} GiB, {RuntimeInformation.OSDescription}");
         Line($"- Runtime: .NET {Environment.Version}, host compiler Microsoft.CodeAnalysis {typeof(Microsoft.CodeAnalysis.Compilation).Assembly.GetName().Version}");
-        Line($"- Method: single-threaded (concurrentBuild: false, concurrentAnalysis: false), fresh compilation of freshly parsed trees per run, median of {runs} runs, each input measured once the JIT has stopped recompiling in the background (rounds per input below its table); load average before: {loadBefore}");
+        Line($"- Method: single-threaded (concurrentBuild: false, concurrentAnalysis: false), fresh compilation of freshly parsed trees per run, median of {runs} runs, each input measured once the JIT has settled: the compile uses no more CPU than wall time and the rules' logged time stays within 10 % from one round to the next, twice in a row (rounds per input below its table); load average before: {loadBefore}");
         var names = new StringBuilder();
         foreach (var analyzer in AnalyzerCatalog.All)
         {
@@ -67,7 +67,7 @@ internal sealed class Report
         foreach (var result in scales)
         {
             Line(result.SettleRounds > 0
-                ? $"- {result.Scale}x measured after {result.SettleRounds} rounds of compiling and analyzing it, once the JIT had stopped recompiling in the background."
+                ? $"- {result.Scale}x measured after {result.SettleRounds} rounds of compiling and analyzing it, once the JIT had settled."
                 : $"- {result.Scale}x: **the JIT was still recompiling in the background** after the settling rounds; its CPU times include that work.");
         }
 
