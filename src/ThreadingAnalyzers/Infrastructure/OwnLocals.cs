@@ -1,108 +1,51 @@
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace ThreadingAnalyzers.Infrastructure;
 
 /// <summary>
-/// Syntax only: whether a simple name surely means a local or parameter declared by the innermost function around it
-/// (lambda, local function or member). Such a variable is one per call of that function, never shared between threads
+/// Whether a reference names a local or parameter of the innermost function around it (lambda, local function or
+/// member). Such a variable is one per call of that function, never shared between threads
 /// (<see cref="SharedStorage.VariableSharing"/> says <see cref="Sharing.NotShared"/> for every region entry that can
-/// contain it), so rules can skip a write to it before asking the concurrency model anything.
+/// contain it), so rules can skip a write to it before asking the concurrency model anything. Read from the operation
+/// the driver has bound: the variable's owner against the functions around the reference, no syntax scan.
 /// </summary>
 internal static class OwnLocals
 {
     /// <summary>
-    /// True when <paramref name="expression"/> is a simple name declared, in a scope around it, by the innermost
-    /// function that contains it: a local of an enclosing block, a for/foreach/using/fixed/catch variable, or a parameter.
-    /// False whenever in doubt (patterns, switch sections, anything else).
+    /// True when <paramref name="reference"/> is a local (an <c>out var</c> included) or parameter declared by the
+    /// innermost function that contains it; false for anything else, a variable captured from an outer function included.
     /// </summary>
-    public static bool IsOwnLocal(ExpressionSyntax? expression)
+    public static bool IsOwnVariable(IOperation? reference)
     {
-        while (expression is ParenthesizedExpressionSyntax parenthesized)
+        if (reference is IDeclarationExpressionOperation declaration)
         {
-            expression = parenthesized.Expression;
+            reference = declaration.Expression;
         }
 
-        if (expression is not IdentifierNameSyntax identifier)
+        var owner = reference switch
+        {
+            ILocalReferenceOperation local => local.Local.ContainingSymbol,
+            IParameterReferenceOperation parameter => parameter.Parameter.ContainingSymbol,
+            _ => null,
+        };
+        if (owner is null)
         {
             return false;
         }
 
-        var name = identifier.Identifier.ValueText;
-        SyntaxNode child = identifier;
-        for (var current = identifier.Parent; current is not null; child = current, current = current.Parent)
+        for (var current = reference!.Parent; current is not null; current = current.Parent)
         {
             switch (current)
             {
-                case BlockSyntax block:
-                    foreach (var statement in block.Statements)
-                    {
-                        if (statement is LocalDeclarationStatementSyntax local && Declares(local.Declaration, name))
-                        {
-                            return true;
-                        }
-                    }
-
-                    break;
-                case ForStatementSyntax forStatement when Declares(forStatement.Declaration, name):
-                case UsingStatementSyntax usingStatement when usingStatement.Statement == child && Declares(usingStatement.Declaration, name):
-                case FixedStatementSyntax fixedStatement when fixedStatement.Statement == child && Declares(fixedStatement.Declaration, name):
-                    return true;
-                case ForEachStatementSyntax forEach when forEach.Statement == child && forEach.Identifier.ValueText == name:
-                    return true;
-                case CatchClauseSyntax catchClause when catchClause.Block == child && catchClause.Declaration?.Identifier.ValueText == name:
-                    return true;
-                case SimpleLambdaExpressionSyntax simple:
-                    return simple.Parameter.Identifier.ValueText == name;
-                case ParenthesizedLambdaExpressionSyntax lambda:
-                    return HasParameter(lambda.ParameterList, name);
-                case AnonymousMethodExpressionSyntax anonymous:
-                    return HasParameter(anonymous.ParameterList, name);
-                case LocalFunctionStatementSyntax localFunction:
-                    return HasParameter(localFunction.ParameterList, name);
-                case BaseMethodDeclarationSyntax method:
-                    return HasParameter(method.ParameterList, name);
-                case MemberDeclarationSyntax or GlobalStatementSyntax:
-                    return false;
+                case IAnonymousFunctionOperation anonymous:
+                    return SymbolEqualityComparer.Default.Equals(anonymous.Symbol, owner);
+                case ILocalFunctionOperation localFunction:
+                    return SymbolEqualityComparer.Default.Equals(localFunction.Symbol, owner);
             }
         }
 
-        return false;
-    }
-
-    private static bool Declares(VariableDeclarationSyntax? declaration, string name)
-    {
-        if (declaration is null)
-        {
-            return false;
-        }
-
-        foreach (var variable in declaration.Variables)
-        {
-            if (variable.Identifier.ValueText == name)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool HasParameter(BaseParameterListSyntax? parameters, string name)
-    {
-        if (parameters is null)
-        {
-            return false;
-        }
-
-        foreach (var parameter in parameters.Parameters)
-        {
-            if (parameter.Identifier.ValueText == name)
-            {
-                return true;
-            }
-        }
-
-        return false;
+        // No function around it but the member: a variable it can name is the member's own.
+        return owner is not IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction };
     }
 }

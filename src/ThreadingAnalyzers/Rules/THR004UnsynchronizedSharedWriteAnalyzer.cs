@@ -74,8 +74,8 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        // A variable of the innermost function is one per call: never shared, whatever binding would say.
-        if (OwnLocals.IsOwnLocal(WrittenSyntax(node)))
+        // A variable of the innermost function is one per call: never shared.
+        if (OwnLocals.IsOwnVariable(WrittenVariable(operation)))
         {
             return;
         }
@@ -165,6 +165,15 @@ public sealed class THR004UnsynchronizedSharedWriteAnalyzer : DiagnosticAnalyzer
         PostfixUnaryExpressionSyntax postfix => postfix.Operand,
         PrefixUnaryExpressionSyntax prefix => prefix.Operand,
         ArgumentSyntax argument => argument.Expression,
+        _ => null,
+    };
+
+    /// <summary>What the write stores to, before anything about the callee of a ref argument is asked.</summary>
+    private static IOperation? WrittenVariable(IOperation operation) => operation switch
+    {
+        IAssignmentOperation assignment => assignment.Target,
+        IIncrementOrDecrementOperation increment => increment.Target,
+        IArgumentOperation argument => argument.Value,
         _ => null,
     };
 

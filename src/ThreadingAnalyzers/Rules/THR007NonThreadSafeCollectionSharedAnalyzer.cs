@@ -62,26 +62,29 @@ public sealed class THR007NonThreadSafeCollectionSharedAnalyzer : DiagnosticAnal
     private static void Analyze(SyntaxTrigger context, ConcurrencyModel model)
     {
         var node = context.Node;
-        if (!PassesSyntaxFilter(node) || OwnLocals.IsOwnLocal(CollectionSyntax(node)))
+        var operation = context.Operation;
+        if (!PassesSyntaxFilter(node))
         {
             return;
         }
 
+        var receiver = operation switch
+        {
+            IInvocationOperation { Instance: { } instance } => instance,
+            IAssignmentOperation { Target: IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } } => instance,
+            IIncrementOrDecrementOperation { Target: IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } } => instance,
+            _ => null,
+        };
+
+        // A collection in a variable of the innermost function is one per call: never shared.
         var cancellationToken = context.CancellationToken;
-        if (context.KeepForCompilationEnd() || !model.MayBeInRegion(node, cancellationToken) || context.SemanticModel.GetOperation(node, cancellationToken) is not { } operation)
+        if (receiver is null || OwnLocals.IsOwnVariable(receiver) || context.KeepForCompilationEnd() || !model.MayBeInRegion(node, cancellationToken))
         {
             return;
         }
 
         var types = model.Types;
-        var (receiver, mutation, action) = operation switch
-        {
-            IInvocationOperation { Instance: { } instance } invocation => (instance, CollectionFacts.GetMutation(instance, types), "calls " + invocation.TargetMethod.Name + " on it"),
-            IAssignmentOperation { Target: IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } } => (instance, CollectionFacts.GetMutation(instance, types), "stores into it through the indexer"),
-            IIncrementOrDecrementOperation { Target: IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } } => (instance, CollectionFacts.GetMutation(instance, types), "updates an entry through the indexer"),
-            _ => (null, null, null),
-        };
-        if (receiver is null || mutation is null || action is null || !CollectionFacts.IsNonThreadSafeCollection(receiver.Type, types)
+        if (CollectionFacts.GetMutation(receiver, types) is null || !CollectionFacts.IsNonThreadSafeCollection(receiver.Type, types)
             || LockFacts.IsInsideLock(operation, types))
         {
             return;
@@ -94,6 +97,12 @@ public sealed class THR007NonThreadSafeCollectionSharedAnalyzer : DiagnosticAnal
                 continue;
             }
 
+            var action = operation switch
+            {
+                IInvocationOperation invocation => "calls " + invocation.TargetMethod.Name + " on it",
+                IAssignmentOperation => "stores into it through the indexer",
+                _ => "updates an entry through the indexer",
+            };
             var why = FindReason(model, entry, storage, action, cancellationToken);
             if (why is null)
             {
@@ -114,16 +123,6 @@ public sealed class THR007NonThreadSafeCollectionSharedAnalyzer : DiagnosticAnal
         PostfixUnaryExpressionSyntax postfix => postfix.Operand is ElementAccessExpressionSyntax,
         PrefixUnaryExpressionSyntax prefix => prefix.Operand is ElementAccessExpressionSyntax,
         _ => false,
-    };
-
-    /// <summary>The collection the mutation is made on, as written (<c>list</c> in <c>list.Add(x)</c>, <c>map</c> in <c>map[k] = v</c>).</summary>
-    private static ExpressionSyntax? CollectionSyntax(SyntaxNode node) => node switch
-    {
-        InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } => access.Expression,
-        AssignmentExpressionSyntax { Left: ElementAccessExpressionSyntax element } => element.Expression,
-        PostfixUnaryExpressionSyntax { Operand: ElementAccessExpressionSyntax element } => element.Expression,
-        PrefixUnaryExpressionSyntax { Operand: ElementAccessExpressionSyntax element } => element.Expression,
-        _ => null,
     };
 
     private static string? FindReason(ConcurrencyModel model, RegionEntry entry, StorageInfo storage, string action, System.Threading.CancellationToken cancellationToken)
