@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
@@ -110,65 +111,59 @@ internal sealed class CallSummaries
 
     private (string Description, string Chain)? SearchBlocking(IMethodSymbol method, CancellationToken cancellationToken)
     {
-        var queue = new Queue<(IMethodSymbol Method, string Chain, int Depth)>();
-        var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { method };
-        queue.Enqueue((method, method.Name, 1));
-        while (queue.Count > 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (current, chain, depth) = queue.Dequeue();
-            if (Get(current, cancellationToken) is not { } summary)
-            {
-                continue;
-            }
-
-            if (summary.BlockingCalls.Count > 0)
-            {
-                return (summary.BlockingCalls[0].Description, chain);
-            }
-
-            if (depth >= MaxDepth)
-            {
-                continue;
-            }
-
-            foreach (var (callee, _) in summary.Calls)
-            {
-                if (visited.Add(callee))
-                {
-                    queue.Enqueue((callee, chain + " → " + callee.Name, depth + 1));
-                }
-            }
-        }
-
-        return null;
+        var reached = new List<Reached>();
+        var found = Reach(method, reached, static (summary, _) => summary.BlockingCalls.Count > 0, cancellationToken);
+        return found < 0 ? null : (Get(reached[found].Method, cancellationToken)!.BlockingCalls[0].Description, Chain(reached, found));
     }
 
     private List<(TakenLock Lock, string Chain)> SearchLocks(IMethodSymbol method, CancellationToken cancellationToken)
     {
         var result = new List<(TakenLock, string)>();
         var seenKeys = new HashSet<object>();
-        var queue = new Queue<(IMethodSymbol Method, string Chain, int Depth)>();
+        var reached = new List<Reached>();
+        Reach(
+            method,
+            reached,
+            (summary, index) =>
+            {
+                foreach (var taken in summary.Locks)
+                {
+                    if (seenKeys.Add(taken.Key))
+                    {
+                        result.Add((taken, Chain(reached, index)));
+                    }
+                }
+
+                return false;
+            },
+            cancellationToken);
+        return result;
+    }
+
+    /// <summary>
+    /// Visits <paramref name="method"/> and the source methods it may call, breadth first, each once, up to
+    /// <see cref="MaxDepth"/> calls deep, adding each to <paramref name="reached"/> (the list is the queue); returns the
+    /// index of the first method <paramref name="visit"/> stops at, or -1.
+    /// </summary>
+    private int Reach(IMethodSymbol method, List<Reached> reached, Func<MethodSummary, int, bool> visit, CancellationToken cancellationToken)
+    {
         var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { method };
-        queue.Enqueue((method, method.Name, 1));
-        while (queue.Count > 0)
+        reached.Add(new Reached(method, parent: -1, depth: 1));
+        for (var next = 0; next < reached.Count; next++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (current, chain, depth) = queue.Dequeue();
-            if (Get(current, cancellationToken) is not { } summary)
+            var current = reached[next];
+            if (Get(current.Method, cancellationToken) is not { } summary)
             {
                 continue;
             }
 
-            foreach (var taken in summary.Locks)
+            if (visit(summary, next))
             {
-                if (seenKeys.Add(taken.Key))
-                {
-                    result.Add((taken, chain));
-                }
+                return next;
             }
 
-            if (depth >= MaxDepth)
+            if (current.Depth >= MaxDepth)
             {
                 continue;
             }
@@ -177,12 +172,24 @@ internal sealed class CallSummaries
             {
                 if (visited.Add(callee))
                 {
-                    queue.Enqueue((callee, chain + " → " + callee.Name, depth + 1));
+                    reached.Add(new Reached(callee, next, current.Depth + 1));
                 }
             }
         }
 
-        return result;
+        return -1;
+    }
+
+    /// <summary>The calls that lead to <c>reached[index]</c>, as users read them: <c>Flush → Write</c>.</summary>
+    private static string Chain(List<Reached> reached, int index)
+    {
+        var chain = reached[index].Method.Name;
+        for (var parent = reached[index].Parent; parent >= 0; parent = reached[parent].Parent)
+        {
+            chain = reached[parent].Method.Name + " → " + chain;
+        }
+
+        return chain;
     }
 
     private MethodSummary? Compute(IMethodSymbol method, CancellationToken cancellationToken)
@@ -227,5 +234,22 @@ internal sealed class CallSummaries
         }
 
         return summary;
+    }
+
+    /// <summary>A method reached while following calls: the method, the index of the method that called it (-1 for the first), how deep.</summary>
+    private readonly struct Reached
+    {
+        public Reached(IMethodSymbol method, int parent, int depth)
+        {
+            Method = method;
+            Parent = parent;
+            Depth = depth;
+        }
+
+        public IMethodSymbol Method { get; }
+
+        public int Parent { get; }
+
+        public int Depth { get; }
     }
 }
