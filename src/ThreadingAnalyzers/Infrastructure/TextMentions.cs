@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -17,40 +18,53 @@ namespace ThreadingAnalyzers.Infrastructure;
 /// </summary>
 internal static class TextMentions
 {
+    /// <summary>The words searched for each word list (<see cref="ComputeAnchors"/>).</summary>
+    private static readonly ConditionalWeakTable<string[], string[]> Anchors = new();
+
     /// <summary>True when <paramref name="tree"/>'s text may name one of <paramref name="words"/>, or has a target-typed <c>new(</c> when <paramref name="implicitNew"/>.</summary>
     public static bool MayMention(SyntaxTree tree, string[] words, bool implicitNew, CancellationToken cancellationToken)
         => Find(tree, words, implicitNew, positions: null, cancellationToken);
 
     /// <summary>
     /// Where <paramref name="tree"/>'s text names one of <paramref name="words"/> as a whole word (and, when
-    /// <paramref name="implicitNew"/>, where a <c>new</c> is followed by <c>(</c>), in ascending order.
+    /// <paramref name="implicitNew"/>, where a <c>new</c> is followed by <c>(</c>), in ascending order, each once.
     /// </summary>
     public static List<int> WordPositions(SyntaxTree tree, string[] words, bool implicitNew, CancellationToken cancellationToken)
     {
         var positions = new List<int>();
         Find(tree, words, implicitNew, positions, cancellationToken);
         positions.Sort();
+        var kept = 0;
+        for (var i = 0; i < positions.Count; i++)
+        {
+            if (kept == 0 || positions[i] != positions[kept - 1])
+            {
+                positions[kept++] = positions[i];
+            }
+        }
+
+        positions.RemoveRange(kept, positions.Count - kept);
         return positions;
     }
 
     /// <summary>
     /// When <paramref name="positions"/> is null, true at the first mention; otherwise adds every mention to it
-    /// (unsorted; a hidden word may be added twice) and returns whether there was one.
+    /// (unsorted, maybe more than once) and returns whether there was one.
     /// </summary>
     private static bool Find(SyntaxTree tree, string[] words, bool implicitNew, List<int>? positions, CancellationToken cancellationToken)
     {
         var text = tree.GetText(cancellationToken).ToString();
         var found = false;
-        foreach (var word in words)
+        foreach (var anchor in Anchors.GetValue(words, ComputeAnchors))
         {
-            found |= FindWord(text, word, afterParenthesis: false, positions);
+            found |= FindWords(text, anchor, words, positions);
             if (found && positions is null)
             {
                 return true;
             }
         }
 
-        found |= implicitNew && FindWord(text, "new", afterParenthesis: true, positions);
+        found |= implicitNew && FindImplicitNew(text, positions);
         if (found && positions is null)
         {
             return true;
@@ -59,13 +73,85 @@ internal static class TextMentions
         return MayHideIdentifiers(text) && FindHiddenWords(tree, text, words, positions, cancellationToken) || found;
     }
 
-    /// <summary>Every whole-word occurrence of <paramref name="word"/> (followed by <c>(</c> when <paramref name="afterParenthesis"/>).</summary>
-    private static bool FindWord(string text, string word, bool afterParenthesis, List<int>? positions)
+    /// <summary>
+    /// The words to search for: those that contain none of the others (<c>For</c> finds <c>ForEach</c> and
+    /// <c>ForEachAsync</c> too), so the text is read once per anchor rather than once per word.
+    /// </summary>
+    private static string[] ComputeAnchors(string[] words)
+    {
+        var anchors = new List<string>();
+        foreach (var word in words)
+        {
+            var containsOther = false;
+            foreach (var other in words)
+            {
+                containsOther |= other.Length < word.Length && word.IndexOf(other, StringComparison.Ordinal) >= 0;
+            }
+
+            if (!containsOther && !anchors.Contains(word))
+            {
+                anchors.Add(word);
+            }
+        }
+
+        return anchors.ToArray();
+    }
+
+    /// <summary>Every whole word of <paramref name="words"/> around an occurrence of <paramref name="anchor"/>.</summary>
+    private static bool FindWords(string text, string anchor, string[] words, List<int>? positions)
     {
         var found = false;
-        for (var index = text.IndexOf(word, StringComparison.Ordinal); index >= 0; index = text.IndexOf(word, index + word.Length, StringComparison.Ordinal))
+        for (var index = text.IndexOf(anchor, StringComparison.Ordinal); index >= 0; index = text.IndexOf(anchor, index + anchor.Length, StringComparison.Ordinal))
         {
-            if (!IsWholeWord(text, index, word.Length) || afterParenthesis && !FollowedByParenthesis(text, index + word.Length))
+            var start = index;
+            while (start > 0 && IsWordChar(text[start - 1]))
+            {
+                start--;
+            }
+
+            var end = index + anchor.Length;
+            while (end < text.Length && IsWordChar(text[end]))
+            {
+                end++;
+            }
+
+            if (!IsOneOf(text, start, end - start, words))
+            {
+                continue;
+            }
+
+            if (positions is null)
+            {
+                return true;
+            }
+
+            positions.Add(start);
+            found = true;
+        }
+
+        return found;
+    }
+
+    private static bool IsOneOf(string text, int start, int length, string[] words)
+    {
+        foreach (var word in words)
+        {
+            if (word.Length == length && string.CompareOrdinal(text, start, word, 0, length) == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Every <c>new</c> followed by <c>(</c>: a target-typed creation.</summary>
+    private static bool FindImplicitNew(string text, List<int>? positions)
+    {
+        var found = false;
+        for (var index = text.IndexOf("new", StringComparison.Ordinal); index >= 0; index = text.IndexOf("new", index + 3, StringComparison.Ordinal))
+        {
+            if (!IsWholeWord(text, index, 3) || !FollowedByParenthesis(text, index + 3))
             {
                 continue;
             }

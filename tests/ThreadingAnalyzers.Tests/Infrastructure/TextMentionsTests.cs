@@ -42,6 +42,15 @@ public class TextMentionsTests
         Assert.Equal(new[] { text.IndexOf("new(", System.StringComparison.Ordinal), text.IndexOf("Task.", System.StringComparison.Ordinal), text.IndexOf("Run(F", System.StringComparison.Ordinal), text.LastIndexOf("Task", System.StringComparison.Ordinal) }, positions);
     }
 
+    [Fact]
+    public void A_word_that_contains_another_word_is_found_once_and_a_longer_word_not_at_all()
+    {
+        const string text = "class C { void M() { ForEach(x); For(y); Format(z); EnterReadLock(); } }";
+        var positions = TextMentions.WordPositions(CSharpSyntaxTree.ParseText(text), new[] { "ForEach", "For", "Enter", "Lock", "EnterReadLock" }, implicitNew: false, default);
+
+        Assert.Equal(new[] { text.IndexOf("ForEach", System.StringComparison.Ordinal), text.IndexOf("For(", System.StringComparison.Ordinal), text.IndexOf("EnterReadLock", System.StringComparison.Ordinal) }, positions);
+    }
+
     [Theory]
     [InlineData("class C { object t = \\u0054ask.Factory; }")]
     [InlineData("class C { object t = Ta\u200Bsk.Factory; }")]
