@@ -22,6 +22,12 @@ public sealed class THR006ThreadPerWorkItemAnalyzer : DiagnosticAnalyzer
 
     private const int MaxTextLength = 40;
 
+    /// <summary>
+    /// Per for loop, once, what it indexes ("index of 'files'", empty when nothing): a loop that creates many threads
+    /// was asked for each of them, walking its whole body every time.
+    /// </summary>
+    private static readonly RootCache<string> IndexedCollections = new();
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.THR006ThreadPerWorkItem);
 
@@ -99,9 +105,12 @@ public sealed class THR006ThreadPerWorkItemAnalyzer : DiagnosticAnalyzer
                     return IsThreadCollection(counted.Type, types) ? null : "index of '" + Shorten(counted.Syntax.ToString()) + "'";
                 }
 
-                if (IndexedCollection(forLoop, types) is { } indexed)
+                var indexed = IndexedCollections.GetOrCreate(forLoop, loop => IndexedCollection((IForLoopOperation)loop, types) is { } collection
+                    ? "index of '" + Shorten(collection.Syntax.ToString()) + "'"
+                    : string.Empty);
+                if (indexed.Length > 0)
                 {
-                    return "index of '" + Shorten(indexed.Syntax.ToString()) + "'";
+                    return indexed;
                 }
 
                 return LargeCount(bound);
