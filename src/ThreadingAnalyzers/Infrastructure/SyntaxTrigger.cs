@@ -142,14 +142,22 @@ internal readonly struct SyntaxTrigger
     /// <summary>The syntax kinds a rule triggers on, and the operation kinds the driver is asked for to deliver them.</summary>
     private sealed class TriggerFilter
     {
-        private readonly HashSet<int> _syntaxKinds = new();
+        // Indexed by syntax kind: one array read per callback (the driver calls every rule on every operation of its kinds).
+        private readonly bool[] _syntaxKinds;
 
         public TriggerFilter(SyntaxKind[] kinds)
         {
             var operationKinds = new HashSet<OperationKind>();
+            var largest = 0;
             foreach (var kind in kinds)
             {
-                _syntaxKinds.Add((int)kind);
+                largest = Math.Max(largest, (int)kind);
+            }
+
+            _syntaxKinds = new bool[largest + 1];
+            foreach (var kind in kinds)
+            {
+                _syntaxKinds[(int)kind] = true;
                 foreach (var operationKind in OperationKindsOf(kind))
                 {
                     operationKinds.Add(operationKind);
@@ -164,7 +172,8 @@ internal readonly struct SyntaxTrigger
         public Action<OperationAnalysisContext> Wrap(Action<SyntaxTrigger> action, ConcurrentQueue<SyntaxTrigger>? keep) => context =>
         {
             var operation = context.Operation;
-            if (!operation.IsImplicit && _syntaxKinds.Contains(operation.Syntax.RawKind))
+            var kind = operation.Syntax.RawKind;
+            if (kind < _syntaxKinds.Length && _syntaxKinds[kind] && !operation.IsImplicit)
             {
                 action(new SyntaxTrigger(context, keep, end: null));
             }
