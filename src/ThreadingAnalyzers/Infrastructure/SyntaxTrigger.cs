@@ -5,6 +5,7 @@ using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace ThreadingAnalyzers.Infrastructure;
@@ -83,7 +84,19 @@ internal readonly struct SyntaxTrigger
     /// </summary>
     public static void Register(CompilationStartAnalysisContext start, Action<SyntaxTrigger> action, params SyntaxKind[] kinds)
     {
-        var filter = new TriggerFilter(kinds);
+        var filter = new TriggerFilter(kinds, acceptsCalledName: null);
+        start.RegisterOperationAction(filter.Wrap(action, keep: null), filter.OperationKinds);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> for each call (an invocation expression) whose called name
+    /// (<c>Start</c> in <c>t.Start()</c>, <c>t?.Start()</c> or <c>Start()</c>) passes <paramref name="acceptsCalledName"/>,
+    /// tested before anything else is made for the callback: the driver calls a rule on every invocation of the
+    /// compilation, and most rules want a few names.
+    /// </summary>
+    public static void RegisterCalls(CompilationStartAnalysisContext start, Func<string, bool> acceptsCalledName, Action<SyntaxTrigger> action)
+    {
+        var filter = new TriggerFilter(new[] { SyntaxKind.InvocationExpression }, acceptsCalledName);
         start.RegisterOperationAction(filter.Wrap(action, keep: null), filter.OperationKinds);
     }
 
@@ -93,7 +106,7 @@ internal readonly struct SyntaxTrigger
     /// </summary>
     public static void Register(SymbolStartAnalysisContext typeStart, Action<SyntaxTrigger> action, params SyntaxKind[] kinds)
     {
-        var filter = new TriggerFilter(kinds);
+        var filter = new TriggerFilter(kinds, acceptsCalledName: null);
         typeStart.RegisterOperationAction(filter.Wrap(action, keep: null), filter.OperationKinds);
     }
 
@@ -111,8 +124,14 @@ internal readonly struct SyntaxTrigger
     /// questions at the end are answered from the driver's binding, not by binding again.
     /// </remarks>
     public static void RegisterForWholeCompilation(CompilationStartAnalysisContext start, Action<SyntaxTrigger> action, params SyntaxKind[] kinds)
+        => RegisterForWholeCompilation(start, new TriggerFilter(kinds, acceptsCalledName: null), action);
+
+    /// <summary>The same for calls whose called name passes <paramref name="acceptsCalledName"/> (see <see cref="RegisterCalls"/>).</summary>
+    public static void RegisterCallsForWholeCompilation(CompilationStartAnalysisContext start, Func<string, bool> acceptsCalledName, Action<SyntaxTrigger> action)
+        => RegisterForWholeCompilation(start, new TriggerFilter(new[] { SyntaxKind.InvocationExpression }, acceptsCalledName), action);
+
+    private static void RegisterForWholeCompilation(CompilationStartAnalysisContext start, TriggerFilter filter, Action<SyntaxTrigger> action)
     {
-        var filter = new TriggerFilter(kinds);
         SemanticModels.KeepDriverModels(start);
         var kept = new ConcurrentQueue<SyntaxTrigger>();
         var onTheSpot = filter.Wrap(action, keep: null);
@@ -144,9 +163,11 @@ internal readonly struct SyntaxTrigger
     {
         // Indexed by syntax kind: one array read per callback (the driver calls every rule on every operation of its kinds).
         private readonly bool[] _syntaxKinds;
+        private readonly Func<string, bool>? _acceptsCalledName;
 
-        public TriggerFilter(SyntaxKind[] kinds)
+        public TriggerFilter(SyntaxKind[] kinds, Func<string, bool>? acceptsCalledName)
         {
+            _acceptsCalledName = acceptsCalledName;
             var operationKinds = new HashSet<OperationKind>();
             var largest = 0;
             foreach (var kind in kinds)
@@ -172,12 +193,24 @@ internal readonly struct SyntaxTrigger
         public Action<OperationAnalysisContext> Wrap(Action<SyntaxTrigger> action, ConcurrentQueue<SyntaxTrigger>? keep) => context =>
         {
             var operation = context.Operation;
-            var kind = operation.Syntax.RawKind;
-            if (kind < _syntaxKinds.Length && _syntaxKinds[kind] && !operation.IsImplicit)
+            var syntax = operation.Syntax;
+            var kind = syntax.RawKind;
+            if (kind < _syntaxKinds.Length && _syntaxKinds[kind] && !operation.IsImplicit
+                && (_acceptsCalledName is null || CalledName(syntax) is { } name && _acceptsCalledName(name)))
             {
                 action(new SyntaxTrigger(context, keep, end: null));
             }
         };
+
+        private static string? CalledName(SyntaxNode syntax) => syntax is InvocationExpressionSyntax invocation
+            ? invocation.Expression switch
+            {
+                MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+                MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+                SimpleNameSyntax name => name.Identifier.ValueText,
+                _ => null,
+            }
+            : null;
     }
 
     /// <summary>The kinds of operation whose syntax can be a node of <paramref name="kind"/>.</summary>

@@ -46,7 +46,7 @@ public sealed partial class THR001ThreadStartedTwiceAnalyzer : DiagnosticAnalyze
             var types = WellKnownTypes.Get(start.Compilation);
             var gate = new TypeGate(types, static t => t.Thread is not null);
 
-            SyntaxTrigger.Register(start, gate.Guard(context => AnalyzeInvocation(context, types)), SyntaxKind.InvocationExpression);
+            SyntaxTrigger.RegisterCalls(start, static name => name is "Start" or "UnsafeStart", gate.Guard(context => AnalyzeInvocation(context, types)));
         });
     }
 

@@ -51,9 +51,13 @@ public sealed class THR003CompletionNeverSignalledAnalyzer : DiagnosticAnalyzer
             var gate = new TypeGate(types, static t => t.BlockingCollection1 is not null || t.Channel1 is not null || t.CountdownEvent is not null);
 
             var model = ConcurrencyModel.Get(start.Compilation, types);
-            SyntaxTrigger.RegisterForWholeCompilation(start, gate.Guard(context => Analyze(context, model)), SyntaxKind.InvocationExpression);
+            SyntaxTrigger.RegisterCallsForWholeCompilation(start, IsConsumeOrCompleteName, gate.Guard(context => Analyze(context, model)));
         });
     }
+
+    /// <summary>The calls the rule looks at (the prefilter of its trigger; <see cref="Analyze"/> tells them apart).</summary>
+    private static bool IsConsumeOrCompleteName(string name)
+        => name is "GetConsumingEnumerable" or "Take" or "ReadAllAsync" or "WaitToReadAsync" or "CompleteAdding" or "Complete" or "TryComplete" or "Signal";
 
     private static void Analyze(SyntaxTrigger context, ConcurrencyModel model)
     {

@@ -52,7 +52,7 @@ public sealed partial class THR005ThreadNeverJoinedAnalyzer : DiagnosticAnalyzer
             var types = WellKnownTypes.Get(start.Compilation);
             var gate = new TypeGate(types, static t => t.Thread is not null);
 
-            SyntaxTrigger.RegisterForWholeCompilation(start, gate.Guard(context => AnalyzeInvocation(context, types)), SyntaxKind.InvocationExpression);
+            SyntaxTrigger.RegisterCallsForWholeCompilation(start, static name => name is "Start" or "UnsafeStart", gate.Guard(context => AnalyzeInvocation(context, types)));
         });
     }
 

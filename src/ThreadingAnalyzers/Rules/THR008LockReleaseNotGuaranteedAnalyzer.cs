@@ -44,7 +44,7 @@ public sealed class THR008LockReleaseNotGuaranteedAnalyzer : DiagnosticAnalyzer
             var types = WellKnownTypes.Get(start.Compilation);
             var gate = new TypeGate(types, static t => t.Monitor is not null);
 
-            SyntaxTrigger.Register(start, gate.Guard(context => AnalyzeInvocation(context, types)), SyntaxKind.InvocationExpression);
+            SyntaxTrigger.RegisterCalls(start, LockFacts.IsAcquireName, gate.Guard(context => AnalyzeInvocation(context, types)));
         });
     }
 

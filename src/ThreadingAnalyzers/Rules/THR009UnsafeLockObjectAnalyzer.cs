@@ -48,7 +48,7 @@ public sealed class THR009UnsafeLockObjectAnalyzer : DiagnosticAnalyzer
             var types = WellKnownTypes.Get(start.Compilation);
             var monitor = new TypeGate(types, static t => t.Monitor is not null);
             SyntaxTrigger.Register(start, context => AnalyzeLock(context, types), SyntaxKind.LockStatement);
-            SyntaxTrigger.Register(start, monitor.Guard(context => AnalyzeMonitorCall(context, types)), SyntaxKind.InvocationExpression);
+            SyntaxTrigger.RegisterCalls(start, static name => name is "Enter" or "TryEnter", monitor.Guard(context => AnalyzeMonitorCall(context, types)));
         });
     }
 

@@ -57,7 +57,7 @@ public sealed class THR010BusyWaitAnalyzer : DiagnosticAnalyzer
                 SyntaxKind.WhileStatement,
                 SyntaxKind.DoStatement,
                 SyntaxKind.ForStatement);
-            SyntaxTrigger.RegisterForWholeCompilation(start, gate.Guard(context => AnalyzeSpinUntil(context, model)), SyntaxKind.InvocationExpression);
+            SyntaxTrigger.RegisterCallsForWholeCompilation(start, static name => name == "SpinUntil", gate.Guard(context => AnalyzeSpinUntil(context, model)));
         });
     }
 

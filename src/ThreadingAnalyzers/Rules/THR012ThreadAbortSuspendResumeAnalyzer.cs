@@ -41,7 +41,7 @@ public sealed class THR012ThreadAbortSuspendResumeAnalyzer : DiagnosticAnalyzer
             var types = WellKnownTypes.Get(start.Compilation);
             var gate = new TypeGate(types, static t => t.Thread is not null);
 
-            SyntaxTrigger.Register(start, gate.Guard(context => AnalyzeInvocation(context, types)), SyntaxKind.InvocationExpression);
+            SyntaxTrigger.RegisterCalls(start, static name => Reason(name) is not null, gate.Guard(context => AnalyzeInvocation(context, types)));
         });
     }
 

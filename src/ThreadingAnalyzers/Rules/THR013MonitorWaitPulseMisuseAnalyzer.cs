@@ -41,7 +41,7 @@ public sealed class THR013MonitorWaitPulseMisuseAnalyzer : DiagnosticAnalyzer
             var types = WellKnownTypes.Get(start.Compilation);
             var gate = new TypeGate(types, static t => t.Monitor is not null);
 
-            SyntaxTrigger.RegisterForWholeCompilation(start, gate.Guard(context => AnalyzeInvocation(context, types)), SyntaxKind.InvocationExpression);
+            SyntaxTrigger.RegisterCallsForWholeCompilation(start, static name => name is "Wait" or "Pulse" or "PulseAll", gate.Guard(context => AnalyzeInvocation(context, types)));
         });
     }
 
