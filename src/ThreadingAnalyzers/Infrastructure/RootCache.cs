@@ -4,8 +4,8 @@ using Microsoft.CodeAnalysis;
 namespace ThreadingAnalyzers.Infrastructure;
 
 /// <summary>
-/// A per-executable-root result, computed once however many triggers in that root ask for it, and dropped
-/// with the operation tree (weakly keyed, so nothing outlives its compilation).
+/// A result per operation (usually an executable root; THR006 keys a loop), computed once however many triggers ask
+/// for it, and dropped with the operation tree (weakly keyed, so nothing outlives its compilation).
 /// </summary>
 internal sealed class RootCache<TValue>
     where TValue : class

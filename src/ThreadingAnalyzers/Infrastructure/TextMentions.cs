@@ -18,7 +18,7 @@ namespace ThreadingAnalyzers.Infrastructure;
 /// </summary>
 internal static class TextMentions
 {
-    /// <summary>The words searched for each word list (<see cref="ComputeAnchors"/>).</summary>
+    /// <summary>The words searched for each word list of more than one word (<see cref="ComputeAnchors"/>).</summary>
     private static readonly ConditionalWeakTable<string[], string[]> Anchors = new();
 
     /// <summary>True when <paramref name="tree"/>'s text may name one of <paramref name="words"/>, or has a target-typed <c>new(</c> when <paramref name="implicitNew"/>.</summary>
@@ -55,7 +55,7 @@ internal static class TextMentions
     {
         var text = tree.GetText(cancellationToken).ToString();
         var found = false;
-        foreach (var anchor in Anchors.GetValue(words, ComputeAnchors))
+        foreach (var anchor in words.Length == 1 ? words : Anchors.GetValue(words, ComputeAnchors))
         {
             found |= FindWords(text, anchor, words, positions);
             if (found && positions is null)
